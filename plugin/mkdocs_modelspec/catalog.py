@@ -1,0 +1,254 @@
+"""Checks across specs: unique names, ``specRef`` resolution, the dependency graph.
+
+``specRef`` is a path relative to the spec file that declares it. It must stay inside
+one of the specs folders: an absolute path, or one that climbs out with ``..``, is an
+error and the path is never opened. A target that is another spec of the catalog links
+the two specs (each knows its dependencies and its dependents); a target that does not
+exist is a warning, as is a file that exists but is not a spec file.
+"""
+
+from __future__ import annotations
+
+import ntpath
+import os
+import posixpath
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .diagnostics import Code, Diagnostic, sort_key
+from .loading import SpecFile, absolute, is_spec_name
+from .yamlread import Problem
+
+
+@dataclass(frozen=True, eq=False)
+class Link:
+    """One declared dependency, resolved as far as it goes."""
+
+    source: SpecFile
+    index: int
+    """Position of the dependency in ``spec.pipeline.dependencies``."""
+    spec_ref: str
+    target: SpecFile | None
+    """The spec the ``specRef`` points at, when it is in the catalog."""
+
+
+@dataclass(eq=False)
+class Catalog:
+    """Every spec file found, with the links between them and every diagnostic."""
+
+    files: list[SpecFile]
+    roots: list[str]
+    links: dict[SpecFile, list[Link]] = field(default_factory=dict)
+    """For each spec, its declared dependencies in order."""
+    dependents: dict[SpecFile, list[Link]] = field(default_factory=dict)
+    """For each spec, the links that point at it ("used by")."""
+    cycles: list[list[SpecFile]] = field(default_factory=list)
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return sorted((d for f in self.files for d in f.diagnostics), key=sort_key)
+
+    @property
+    def valid(self) -> list[SpecFile]:
+        return [f for f in self.files if f.valid]
+
+    def by_name(self) -> dict[str, SpecFile]:
+        named: dict[str, SpecFile] = {}
+        for spec in self.files:
+            if spec.name is not None:
+                named.setdefault(spec.name, spec)
+        return named
+
+
+def build_catalog(files: Sequence[SpecFile], roots: Sequence[str | os.PathLike[str]]) -> Catalog:
+    """Run the cross-spec checks and link the specs; adds diagnostics to the files."""
+    catalog = Catalog(files=list(files), roots=[absolute(r) for r in roots])
+    _check_names(catalog)
+    _resolve_refs(catalog)
+    _find_cycles(catalog)
+    return catalog
+
+
+def _check_names(catalog: Catalog) -> None:
+    owners: dict[str, list[SpecFile]] = {}
+    for spec in catalog.files:
+        if spec.name is not None:
+            owners.setdefault(spec.name, []).append(spec)
+    for name, specs in owners.items():
+        if len(specs) < 2:
+            continue
+        for spec in specs:
+            shown = [o for o in specs if o is not spec]
+            others = ", ".join(
+                f"{o.display}:{o.where(('metadata', 'name')).line}" for o in shown[:3]
+            )
+            if len(shown) > 3:
+                others += f" and {len(shown) - 3} more"
+            where = spec.where(("metadata", "name"))
+            spec.add(
+                Problem(
+                    Code.DUPLICATE_NAME,
+                    where.line,
+                    where.column,
+                    f'name "{name}" is also used by {others}',
+                    "every spec needs its own metadata.name; rename one of them",
+                    ("metadata", "name"),
+                )
+            )
+
+
+def _inside(path: str, roots: Sequence[str]) -> bool:
+    return any(path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
+
+
+def _resolve_refs(catalog: Catalog) -> None:
+    by_path = {spec.path: spec for spec in catalog.files}
+    for spec in catalog.files:
+        catalog.links.setdefault(spec, [])
+        catalog.dependents.setdefault(spec, [])
+    for spec in catalog.files:
+        for index, ref in spec.refs:
+            target = _resolve(catalog, spec, index, ref, by_path)
+            link = Link(spec, index, ref, target)
+            catalog.links[spec].append(link)
+            if target is not None:
+                catalog.dependents[target].append(link)
+
+
+def _resolve(
+    catalog: Catalog, spec: SpecFile, index: int, ref: str, by_path: dict[str, SpecFile]
+) -> SpecFile | None:
+    path = ("spec", "pipeline", "dependencies", index, "specRef")
+
+    def report(code: Code, message: str, hint: str) -> None:
+        where = spec.where(path)  # positions cost a second read: only on a problem
+        spec.add(Problem(code, where.line, where.column, message, hint, path))
+
+    if not ref.strip():
+        report(Code.SPECREF_MISSING, "specRef is empty", "give the path of the dependency's spec")
+        return None
+    if posixpath.isabs(ref) or ntpath.isabs(ref) or ntpath.splitdrive(ref)[0]:
+        report(
+            Code.SPECREF_OUTSIDE,
+            f"specRef {ref} is an absolute path",
+            "write it relative to this file, for example ./embedder.modelspec.yaml",
+        )
+        return None
+    # Lexical resolution only: the target is never opened, and ``..`` cannot climb
+    # out of the specs folders through a symbolic link we did not look at.
+    folder = os.path.dirname(spec.path)
+    target = os.path.normpath(os.path.join(folder, *ref.replace("\\", "/").split("/")))
+    if not _inside(target, catalog.roots):
+        report(
+            Code.SPECREF_OUTSIDE,
+            f"specRef {ref} points outside the specs folder",
+            "a dependency's spec must live in the specs folder too",
+        )
+        return None
+    found = by_path.get(target)
+    if found is not None:
+        return found
+    if os.path.isfile(target):
+        report(
+            Code.SPECREF_NOT_A_SPEC,
+            f"specRef {ref} is a file but not a spec file",
+            "spec files are named *.modelspec.yaml"
+            if not is_spec_name(target)
+            else "it was not loaded; check the specs folder setting",
+        )
+    else:
+        report(
+            Code.SPECREF_MISSING,
+            f"specRef {ref} does not exist",
+            "check the path: it is relative to this spec file",
+        )
+    return None
+
+
+def _find_cycles(catalog: Catalog) -> None:
+    """Tarjan's strongly connected components; each cycle is reported once."""
+    index_of: dict[SpecFile, int] = {}
+    low: dict[SpecFile, int] = {}
+    on_stack: set[SpecFile] = set()
+    stack: list[SpecFile] = []
+    counter = 0
+
+    def successors(spec: SpecFile) -> list[SpecFile]:
+        return [link.target for link in catalog.links.get(spec, []) if link.target is not None]
+
+    for start in catalog.files:
+        if start in index_of:
+            continue
+        # Iterative depth-first search: a long chain must not hit the recursion limit.
+        work: list[tuple[SpecFile, int]] = [(start, 0)]
+        while work:
+            node, child = work.pop()
+            if child == 0:
+                index_of[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            nexts = successors(node)
+            if child < len(nexts):
+                work.append((node, child + 1))
+                succ = nexts[child]
+                if succ not in index_of:
+                    work.append((succ, 0))
+                elif succ in on_stack:
+                    low[node] = min(low[node], index_of[succ])
+                continue
+            if low[node] == index_of[node]:
+                component: list[SpecFile] = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member is node:
+                        break
+                if len(component) > 1 or node in successors(node):
+                    _report_cycle(catalog, component)
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+
+
+def _report_cycle(catalog: Catalog, component: list[SpecFile]) -> None:
+    members = set(component)
+    first = min(component, key=lambda s: s.display)
+    # The shortest way round from ``first`` back to itself (breadth-first).
+    came_from: dict[SpecFile, Link] = {}
+    frontier = [first]
+    closing: Link | None = None
+    while frontier and closing is None:
+        following: list[SpecFile] = []
+        for node in frontier:
+            for link in catalog.links[node]:
+                if link.target is first:
+                    closing = link
+                    break
+                if link.target in members and link.target not in came_from:
+                    came_from[link.target] = link
+                    following.append(link.target)
+            if closing is not None:
+                break
+        frontier = following
+    assert closing is not None  # ``first`` is in a strongly connected component
+    order = [closing.source]
+    while order[-1] is not first:
+        order.append(came_from[order[-1]].source)
+    order.reverse()
+    catalog.cycles.append(order)
+    names = " -> ".join(s.name or s.display for s in [*order, first])
+    link = came_from[order[1]] if len(order) > 1 else closing
+    path = ("spec", "pipeline", "dependencies", link.index, "specRef")
+    where = first.where(path)
+    first.add(
+        Problem(
+            Code.DEPENDENCY_CYCLE,
+            where.line,
+            where.column,
+            f"dependency cycle: {names}",
+            "a model cannot depend on itself, even through others",
+            path,
+        )
+    )

@@ -1,0 +1,564 @@
+"""YAML text -> plain data, with the line and column of every key and value.
+
+Which rules apply
+-----------------
+ModelSpec files are read with the **YAML 1.2 core schema**: ``yes``, ``on`` and
+``2025-01-01`` are strings, ``true``/``false`` are booleans, ``0o17`` is octal.
+Many tools that read the same files (PyYAML, the format's reference validator, older
+Go and Ruby libraries) follow YAML 1.1, where ``yes``/``no``/``on``/``off``/``y``/``n``
+are booleans, ``2025-01-01`` is a date, ``017`` is octal and ``12:30`` is the number
+750. A spec must mean the same thing to every tool, so a *plain* (unquoted) scalar
+that the two versions read differently is an error with a hint (``yaml11-ambiguous``):
+quote it, or write it the way both versions agree on.
+
+What is refused
+---------------
+* anchors and aliases (``&base``, ``*base``): a spec is short, and refusing them
+  means an alias bomb costs nothing (``yaml-alias``);
+* tags other than ``!!str`` (``yaml-tag``);
+* more than one document in a file (``multi-document``);
+* duplicate keys, reported at the second key (``duplicate-key``);
+* nesting deeper than :data:`MAX_DEPTH` (``too-deep``);
+* keys that are not plain text (a number, a boolean, a list...).
+
+Two readers, one meaning
+------------------------
+:func:`read_precise` walks PyYAML's event stream (libyaml's C parser when installed)
+and records every position. It is the reference. :func:`read_fast` asks ``yaml_rs``
+(a YAML 1.2 parser in Rust, ten times faster) for the data, but only for text that a
+cheap scan shows to be plain block YAML with nothing ambiguous in it; for anything
+else it returns ``None`` and the caller uses the precise reader. A test checks that
+both readers agree wherever the fast one answers (``tests/test_yamlread_agreement.py``).
+Positions are only needed when something is wrong, so valid files never pay for them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .diagnostics import Code
+
+yaml_rs: Any
+try:  # The fast reader is optional: without it every file takes the precise path.
+    import yaml_rs
+except ImportError:  # pragma: no cover - the tests also run with it switched off
+    yaml_rs = None
+
+#: Deepest nesting accepted. The format itself needs 7 levels.
+MAX_DEPTH = 32
+
+Path = tuple[str | int, ...]
+
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """Where a value sits: the 1-based line and column of its key and of the value."""
+
+    key_line: int
+    key_column: int
+    line: int
+    column: int
+
+
+@dataclass(slots=True)
+class Problem:
+    """A reading problem, before it is tied to a file name."""
+
+    code: Code
+    line: int
+    column: int
+    message: str
+    hint: str = ""
+    path: Path = ()
+
+
+@dataclass(slots=True)
+class Document:
+    """The result of reading one YAML text."""
+
+    data: Any = None
+    """Plain Python data (dict, list, str, int, float, bool, None); None if unreadable."""
+    positions: dict[Path, Where] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    empty: bool = False
+
+    def where(self, path: Path) -> Where:
+        """The position of ``path``, or of its nearest ancestor that has one."""
+        while path not in self.positions and path:
+            path = path[:-1]
+        return self.positions.get(path, Where(1, 1, 1, 1))
+
+
+# --- scalar resolution ------------------------------------------------------------------
+
+_NULL = frozenset({"", "~", "null", "Null", "NULL"})
+_TRUE = frozenset({"true", "True", "TRUE"})
+_FALSE = frozenset({"false", "False", "FALSE"})
+_INT10 = re.compile(r"[-+]?[0-9]+")
+_INT8 = re.compile(r"0o[0-7]+")
+_INT16 = re.compile(r"0x[0-9a-fA-F]+")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+_INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)")
+_NAN = re.compile(r"\.(?:nan|NaN|NAN)")
+# YAML 1.1 booleans (the 1.1 type repository lists y and n too; PyYAML does not).
+_BOOL11 = frozenset(
+    [
+        "y",
+        "Y",
+        "yes",
+        "Yes",
+        "YES",
+        "n",
+        "N",
+        "no",
+        "No",
+        "NO",
+        "true",
+        "True",
+        "TRUE",
+        "false",
+        "False",
+        "FALSE",
+        "on",
+        "On",
+        "ON",
+        "off",
+        "Off",
+        "OFF",
+    ]
+)
+_YAML11_TAGS = {
+    "tag:yaml.org,2002:bool": "a boolean",
+    "tag:yaml.org,2002:int": "a number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:null": "null",
+    "tag:yaml.org,2002:timestamp": "a date",
+    "tag:yaml.org,2002:merge": "a merge key",
+    "tag:yaml.org,2002:value": "a special value",
+    "tag:yaml.org,2002:str": "text",
+}
+_resolver11 = yaml.resolver.Resolver()
+
+
+def resolve_plain(text: str) -> Any:
+    """The value of a plain scalar under the YAML 1.2 core schema."""
+    if text in _NULL:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    if _INT10.fullmatch(text):
+        return int(text)
+    if _INT8.fullmatch(text):
+        return int(text[2:], 8)
+    if _INT16.fullmatch(text):
+        return int(text[2:], 16)
+    if _FLOAT.fullmatch(text):
+        return float(text)
+    if _INF.fullmatch(text):
+        return -math.inf if text.startswith("-") else math.inf
+    if _NAN.fullmatch(text):
+        return math.nan
+    return text
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    return "text"
+
+
+def _yaml11(text: str) -> tuple[str, Any]:
+    """How a YAML 1.1 reader sees a plain scalar: (kind, value when it is a number)."""
+    if text in _BOOL11:
+        return "a boolean", text.lower() in {"y", "yes", "true", "on"}
+    tag = _resolver11.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+    kind = _YAML11_TAGS.get(tag, "text")
+    if kind == "a number":
+        try:
+            return kind, yaml.safe_load(text)
+        except yaml.YAMLError:  # pragma: no cover - the resolver said it is a number
+            return kind, None
+    return kind, None
+
+
+# First characters on which a YAML 1.1 reader may resolve a plain scalar to something
+# other than text (PyYAML keys its implicit resolvers the same way).
+_RISKY_FIRST_11 = frozenset("yYnNtTfFoO-+0123456789.<~=")
+_CANONICAL_NUMBER = re.compile(r"[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+
+
+def ambiguity(text: str, value: Any) -> tuple[str, str] | None:
+    """If YAML 1.1 and 1.2 read the plain scalar ``text`` differently: (message, hint)."""
+    if text and text[0] not in _RISKY_FIRST_11 and isinstance(value, str):
+        return None
+    if isinstance(value, int | float) and _CANONICAL_NUMBER.fullmatch(text):
+        return None
+    kind12 = _kind(value)
+    kind11, value11 = _yaml11(text)
+    if kind11 == kind12 and (kind11 != "a number" or _same_number(value, value11)):
+        return None
+    if kind11 == "a number" and kind12 == "a number":
+        message = f"{text} is {value11} to YAML 1.1 tools and {value} to YAML 1.2 tools"
+        return message, "write the number without a leading zero or separators"
+    message = f"{text} is {kind11} to YAML 1.1 tools but {kind12} to YAML 1.2 tools"
+    if kind12 == "text":
+        hint = f'quote it: "{text}"'
+        if kind11 == "a boolean":
+            hint += ", or write true or false"
+    else:
+        hint = f'quote it ("{text}") if it is text, or write a plain decimal number'
+    return message, hint
+
+
+def _same_number(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    return bool(a == b) and type(a) is type(b)
+
+
+# --- the precise reader -------------------------------------------------------------------
+
+
+def _mark(event: Any) -> tuple[int, int]:
+    mark = event.start_mark
+    return mark.line + 1, mark.column + 1
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _syntax_problem(text: str, error: yaml.YAMLError) -> Problem:
+    if isinstance(error, yaml.reader.ReaderError):
+        line, column = _position(text, error.position)
+        return Problem(
+            Code.YAML_SYNTAX,
+            line,
+            column,
+            f"character U+{error.character:04X} is not allowed in YAML",
+            "remove it, or write it as an escape inside a double-quoted string",
+        )
+    assert isinstance(error, yaml.MarkedYAMLError)
+    mark = error.problem_mark or error.context_mark
+    if "end of stream" in (error.problem or "") and error.context_mark is not None:
+        # An unclosed quote or bracket: where it opened helps more than the file's end.
+        mark = error.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = (error.problem or "invalid YAML").strip()
+    message = problem
+    if error.context and error.context_mark and error.context_mark is not mark:
+        message += f" ({error.context} at line {error.context_mark.line + 1})"
+    hint = ""
+    at_tab = mark is not None and text[mark.index : mark.index + 1] == "\t"
+    if "tab" in problem or at_tab:
+        hint = "indent with spaces; YAML does not allow tabs there"
+    elif "mapping values are not allowed" in problem:
+        hint = 'a value that contains ": " must be quoted'
+    elif "could not find expected ':'" in problem:
+        hint = "every line of a mapping needs `key: value`; check the indentation"
+    return Problem(Code.YAML_SYNTAX, line, column, message, hint)
+
+
+class _Frame:
+    __slots__ = ("container", "key", "key_at", "path", "seen")
+
+    def __init__(self, container: dict[str, Any] | list[Any], path: Path) -> None:
+        self.container = container
+        self.path = path
+        self.key: str | None = None
+        self.key_at: tuple[int, int] = (1, 1)
+        self.seen: dict[str, int] = {}
+
+
+def _events(text: str) -> Iterator[Any]:
+    loader = _Loader(text)
+    try:
+        while loader.check_event():
+            yield loader.get_event()  # type: ignore[no-untyped-call]
+    finally:
+        loader.dispose()
+
+
+def read_precise(text: str) -> Document:
+    """Read ``text`` with full positions and every check listed in the module docstring."""
+    reader = _PreciseReader(text)
+    try:
+        reader.run()
+    except yaml.YAMLError as error:
+        # Partial data would only add misleading "missing field" errors.
+        reader.doc.problems.append(_syntax_problem(text, error))
+        reader.doc.data = None
+    except _Stop:
+        reader.doc.data = None
+    return reader.doc
+
+
+class _Stop(Exception):  # noqa: N818 - a control-flow signal, not an error
+    """Reading cannot go on in a way that would give meaningful data."""
+
+
+class _PreciseReader:
+    """Builds plain data from PyYAML events, keeping positions and finding problems."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.doc = Document()
+        self.stack: list[_Frame] = []
+
+    def problem(
+        self, code: Code, at: tuple[int, int], message: str, hint: str = "", path: Path = ()
+    ) -> None:
+        self.doc.problems.append(Problem(code, at[0], at[1], message, hint, path))
+
+    def run(self) -> None:
+        documents = 0
+        for event in _events(self.text):
+            at = _mark(event)
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    self.problem(
+                        Code.MULTI_DOCUMENT,
+                        at,
+                        "a ModelSpec file holds one document; a second one starts here",
+                        "move each spec to a file of its own",
+                    )
+                    return
+            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                self.stack.pop()
+            elif isinstance(event, yaml.NodeEvent):
+                self.node(event, at)
+        if documents == 0:
+            self.doc.empty = True
+
+    def node(self, event: Any, at: tuple[int, int]) -> None:
+        if event.anchor is not None:  # an anchor (&a) or an alias (*a)
+            self.refuse_anchor(event, at)
+        frame = self.stack[-1] if self.stack else None
+        if frame is not None and isinstance(frame.container, dict) and frame.key is None:
+            self.key(frame, event, at)
+            return
+        path = self.next_path(frame)
+        if isinstance(event, yaml.ScalarEvent):
+            if frame is None and not event.style and event.value == "":
+                self.doc.empty = True
+            self.attach(frame, path, self.scalar(event, at, path), at)
+        else:
+            self.collection(frame, path, event, at)
+
+    def next_path(self, frame: _Frame | None) -> Path:
+        if frame is None:
+            return ()
+        if isinstance(frame.container, list):
+            return (*frame.path, len(frame.container))
+        assert frame.key is not None
+        return (*frame.path, frame.key)
+
+    def attach(self, frame: _Frame | None, path: Path, value: Any, at: tuple[int, int]) -> None:
+        if frame is None:
+            self.doc.data = value
+            self.doc.positions[()] = Where(*at, *at)
+        elif isinstance(frame.container, list):
+            frame.container.append(value)
+            self.doc.positions[path] = Where(*at, *at)
+        else:
+            assert frame.key is not None
+            frame.container[frame.key] = value
+            self.doc.positions[path] = Where(*frame.key_at, *at)
+            frame.key = None
+
+    def key(self, frame: _Frame, event: Any, at: tuple[int, int]) -> None:
+        if not isinstance(event, yaml.ScalarEvent):
+            self.problem(
+                Code.YAML_SYNTAX,
+                at,
+                "a key must be plain text, not a list or a mapping",
+                path=frame.path,
+            )
+            raise _Stop
+        key = event.value
+        if not event.style and event.tag is None:
+            self.check_plain_key(key, at, frame.path)
+        first = frame.seen.get(key)
+        if first is not None:
+            self.problem(
+                Code.DUPLICATE_KEY,
+                at,
+                f'duplicate key "{key}": already set at line {first}',
+                "remove one of the two; YAML tools disagree on which one wins",
+                (*frame.path, key),
+            )
+        else:
+            frame.seen[key] = at[0]
+        frame.key = key
+        frame.key_at = at
+
+    def check_plain_key(self, key: str, at: tuple[int, int], parent: Path) -> None:
+        value = resolve_plain(key)
+        if not isinstance(value, str):
+            self.problem(
+                Code.WRONG_TYPE,
+                at,
+                f"key {key or '(empty)'} is read as {_kind(value)}, keys must be text",
+                f'quote it: "{key}"',
+                parent,
+            )
+            return
+        found = ambiguity(key, value)
+        if found:
+            self.problem(Code.YAML11_AMBIGUOUS, at, found[0], found[1], parent)
+
+    def scalar(self, event: Any, at: tuple[int, int], path: Path) -> Any:
+        tag = event.tag
+        if tag is not None and tag not in ("!", "tag:yaml.org,2002:str"):
+            self.problem(
+                Code.YAML_TAG,
+                at,
+                f"YAML tag {tag} is not supported in ModelSpec files",
+                "remove the tag; quote the value if it must be text",
+                path,
+            )
+        if event.style or tag is not None:
+            return event.value
+        value = resolve_plain(event.value)
+        found = ambiguity(event.value, value)
+        if found:
+            self.problem(Code.YAML11_AMBIGUOUS, at, found[0], found[1], path)
+        return value
+
+    def collection(self, frame: _Frame | None, path: Path, event: Any, at: tuple[int, int]) -> None:
+        if event.tag is not None and event.tag not in (
+            "tag:yaml.org,2002:map",
+            "tag:yaml.org,2002:seq",
+        ):
+            self.problem(
+                Code.YAML_TAG,
+                at,
+                f"YAML tag {event.tag} is not supported in ModelSpec files",
+                "remove the tag",
+                path,
+            )
+        if len(self.stack) >= MAX_DEPTH:
+            self.problem(
+                Code.TOO_DEEP,
+                at,
+                f"nesting deeper than {MAX_DEPTH} levels",
+                "a ModelSpec needs at most 7 levels; check the indentation",
+            )
+            raise _Stop
+        container: dict[str, Any] | list[Any] = (
+            {} if isinstance(event, yaml.MappingStartEvent) else []
+        )
+        self.attach(frame, path, container, at)
+        self.stack.append(_Frame(container, path))
+
+    def refuse_anchor(self, event: Any, at: tuple[int, int]) -> None:
+        what = "alias *" if isinstance(event, yaml.AliasEvent) else "anchor &"
+        self.problem(
+            Code.YAML_ALIAS,
+            at,
+            f"YAML {what}{event.anchor} is not supported in ModelSpec files",
+            "write the value out in full; anchors and aliases are refused",
+        )
+        # Without its aliases the data is not what the author wrote: checking it
+        # would only add confusing errors. (And an alias bomb ends here.)
+        raise _Stop
+
+
+# --- the fast reader ----------------------------------------------------------------------
+
+# Bytes of plain block YAML with nothing unusual in it. Any other byte (anchors,
+# aliases, tags, flow collections, block scalars, escapes, tabs, carriage returns,
+# directives) sends the file to the precise reader. Non-ASCII text is checked apart.
+_PLAIN_BYTES = bytes(sorted(set(range(0x20, 0x7F)) - set(b"&*!%?@`|>[]{}\\") | {0x0A}))
+# Characters both YAML versions treat alike (not NEL, LS, PS or the BOM, which 1.1
+# reads as line breaks or markers, nor the control characters YAML forbids).
+_UNUSUAL_CHARACTER = re.compile(
+    "[^\n\x20-\x7e\xa0-\u2027\u202a-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+_END = r"[ \t]*(?:#|$)"
+_WORDS11 = "|".join(sorted(_BOOL11 - _TRUE - _FALSE))
+# A plain scalar the two versions may read differently: anything that starts like a
+# number, a date or a special value, unless it is a plain decimal; and the 1.1 words.
+_SUSPECT = (
+    rf"(?:(?!(?:0|[1-9][0-9]*)(?:\.[0-9]+)?{_END})"
+    r"(?:[-+]?[0-9]|[-+]?\.(?:[0-9]|inf|Inf|INF|nan|NaN|NAN)|[~=]|<<)"
+    rf"|(?:{_WORDS11}){_END})"
+)
+# Each pattern starts with a literal, which keeps Python's regex engine fast.
+_SUSPECT_AFTER_COLON = re.compile(rf": +{_SUSPECT}", re.MULTILINE)
+_SUSPECT_ITEM = re.compile(rf"- +{_SUSPECT}", re.MULTILINE)
+# A value on the line after its key (`key:` then `  value`): checked by the precise reader.
+_VALUE_ON_OWN_LINE = re.compile(r":\n(?: *#[^\n]*\n)* *[^ \n#:\-][^\n:]*(?:\n|\Z)")
+_DEEP_INDENT = re.compile(rf"\n {{{2 * MAX_DEPTH - 8}}}")
+_NESTED_ITEMS = re.compile(r"- +- ")
+_DOCUMENT_MARKER = re.compile(r"\n(?:---|\.\.\.)")
+#: Free-form maps whose keys the fast reader cannot vouch for without a look.
+_FREE_FORM_MAPS = (
+    ("metadata", "labels"),
+    ("metadata", "annotations"),
+    ("spec", "runtime", "environment", "variables"),
+)
+_RISKY_KEY_START = frozenset("-+.0123456789~=<")
+
+
+def read_fast(raw: bytes, text: str) -> dict[str, Any] | None:
+    """The data of ``text`` when the fast reader can vouch for it, else ``None``.
+
+    ``None`` never means "invalid": it means "ask :func:`read_precise`". The checks
+    are cheap and conservative: a false alarm only costs time.
+    """
+    if yaml_rs is None:
+        return None
+    rest = raw.translate(None, _PLAIN_BYTES)
+    if rest and (rest.isascii() or _UNUSUAL_CHARACTER.search(text)):
+        return None
+    if (
+        _SUSPECT_AFTER_COLON.search(text)
+        or _SUSPECT_ITEM.search(text)
+        or _VALUE_ON_OWN_LINE.search(text)
+        or "-\n" in text
+        or "- \n" in text
+        or "- #" in text
+        or _DEEP_INDENT.search(text)
+        or _NESTED_ITEMS.search(text)
+        or _DOCUMENT_MARKER.search(text)
+    ):
+        return None
+    try:
+        data = yaml_rs.loads(text, parse_datetime=False)
+    except (ValueError, TypeError):
+        return None
+    if not isinstance(data, dict) or not _plain_keys(data):
+        return None
+    return data
+
+
+def _plain_keys(data: dict[str, Any]) -> bool:
+    """Whether the user-chosen keys (labels, annotations, variables) are unambiguous."""
+    for path in _FREE_FORM_MAPS:
+        node: Any = data
+        for part in path:
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, dict):
+            for key in node:
+                if not isinstance(key, str) or not key or key[0] in _RISKY_KEY_START:
+                    return False
+                if key in _BOOL11:
+                    return False
+    return True

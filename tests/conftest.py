@@ -1,0 +1,62 @@
+"""Shared test helpers: where the fixtures and the format's reference material live."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def _format_dir() -> Path:
+    """The format's published schema and examples (reference data, read in place)."""
+    candidates = [
+        os.environ.get("MODELSPEC_FORMAT_DIR", ""),
+        str(ROOT.parent / "shared" / "modelspec-format"),
+        "/work/shared/modelspec-format",
+    ]
+    for candidate in candidates:
+        if candidate and (Path(candidate) / "modelspec.v0.1.schema.json").is_file():
+            return Path(candidate)
+    raise RuntimeError(
+        "the format's reference material (modelspec-format/) was not found; "
+        "set MODELSPEC_FORMAT_DIR to the folder that holds modelspec.v0.1.schema.json"
+    )
+
+
+FORMAT_DIR = _format_dir()
+PUBLISHED_SCHEMA = FORMAT_DIR / "modelspec.v0.1.schema.json"
+PUBLISHED_EXAMPLES = sorted((FORMAT_DIR / "examples").glob("*.modelspec.yaml"))
+MINIMAL = (FIXTURES / "valid" / "minimal.modelspec.yaml").read_text()
+FULL = (FIXTURES / "valid" / "full.modelspec.yaml").read_text()
+
+
+@pytest.fixture
+def write_spec(tmp_path: Path) -> Callable[..., Path]:
+    """Write a spec file under ``tmp_path/specs`` and return its path."""
+
+    def write(name: str, text: str | bytes) -> Path:
+        path = tmp_path / "specs" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+def spec_text(name: str, *replacements: tuple[str, str], base: str = MINIMAL) -> str:
+    """``base`` with its name set to ``name`` and each ``(old, new)`` text replaced."""
+    text = base.replace("name: fixture-minimal", f"name: {name}").replace(
+        "name: fixture-chat", f"name: {name}"
+    )
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    return text

@@ -1,0 +1,149 @@
+"""The ``modelspec`` command: output format, exit status, JSON, schema, parallel loading."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mkdocs_modelspec.cli import main
+from mkdocs_modelspec.format import json_schema
+from mkdocs_modelspec.loading import PARALLEL_FROM
+
+from conftest import FIXTURES, ROOT, spec_text
+
+LINE = re.compile(
+    r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (error|warning): \[[a-z0-9-]+\] .+$"
+)
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    status = main(list(args))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_the_demo_catalog_is_clean(capsys, monkeypatch) -> None:
+    monkeypatch.chdir(ROOT)
+    status, out, _ = run(capsys, "validate")  # the default folder is specs/
+    assert status == 0
+    count = len(list((ROOT / "specs").rglob("*.modelspec.yaml")))
+    assert 12 <= count <= 20
+    assert out == f"{count} specs: {count} valid, 0 invalid; 0 errors, 0 warnings\n"
+
+
+def test_errors_print_one_line_each_and_exit_1(capsys, monkeypatch) -> None:
+    monkeypatch.chdir(FIXTURES)
+    status, out, _ = run(capsys, "validate", "invalid")
+    lines = out.splitlines()
+    assert status == 1
+    assert all(LINE.match(line) for line in lines[:-1]), lines
+    assert "invalid/count-as-text.modelspec.yaml:16:14: error: [wrong-type] " in out
+    files = len(list((FIXTURES / "invalid").iterdir()))
+    assert (
+        lines[-1] == f"{files} specs: 0 valid, {files} invalid; {len(lines) - 1} errors, 0 warnings"
+    )
+
+
+def test_warnings_pass_unless_strict(capsys, write_spec, tmp_path) -> None:
+    text = spec_text("chat", ("framework: onnxruntime", "framework: vllm"))
+    write_spec("chat.modelspec.yaml", text)
+    status, out, _ = run(capsys, "validate", str(tmp_path / "specs"))
+    assert status == 0
+    assert "warning: [vllm-sequence-length]" in out
+    assert out.endswith("1 spec: 1 valid, 0 invalid; 0 errors, 1 warning\n")
+    assert run(capsys, "validate", "--strict", str(tmp_path / "specs"))[0] == 1
+
+
+def test_json_output(capsys, monkeypatch) -> None:
+    monkeypatch.chdir(FIXTURES)
+    status, out, _ = run(capsys, "validate", "--format", "json", "invalid/kind.modelspec.yaml")
+    assert status == 1
+    document = json.loads(out)
+    assert document["specs"] == 1
+    assert document["errors"] == 1
+    [diagnostic] = document["diagnostics"]
+    assert diagnostic["file"] == "invalid/kind.modelspec.yaml"
+    assert (diagnostic["line"], diagnostic["column"]) == (2, 7)
+    assert (diagnostic["severity"], diagnostic["code"]) == ("error", "kind")
+    assert diagnostic["path"] == "kind"
+    assert "ModelCard" in diagnostic["message"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["validate", "no/such/folder"], ["validate", "--jobs", "0"], ["frobnicate"], []],
+)
+def test_usage_errors_exit_2(capsys, args) -> None:
+    try:
+        status = main(args)
+    except SystemExit as stopped:  # argparse's own errors
+        status = stopped.code
+    assert status == 2
+    assert "usage: modelspec" in capsys.readouterr().err
+
+
+def test_schema_prints_the_generated_schema(capsys) -> None:
+    status, out, _ = run(capsys, "schema")
+    assert status == 0
+    assert json.loads(out) == json_schema()
+
+
+def test_parallel_loading_reports_exactly_what_one_process_reports(capsys, tmp_path) -> None:
+    root = tmp_path / "specs"
+    root.mkdir()
+    for i in range(PARALLEL_FROM + 50):
+        text = spec_text(f"model-{i}")
+        if i % 97 == 0:
+            text = text.replace("count: 1", 'count: "1"')
+        if i % 89 == 0:
+            text = text.replace(f"name: model-{i}", "name: model-1")
+        (root / f"m{i:04d}.modelspec.yaml").write_text(text)
+    one = run(capsys, "validate", "--jobs", "1", str(root))
+    two = run(capsys, "validate", "--jobs", "2", str(root))
+    assert one == two
+    assert one[0] == 1
+    assert "[wrong-type]" in one[1]
+    assert "[duplicate-name]" in one[1]
+
+
+def test_the_console_script_runs(tmp_path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs_modelspec.cli", "validate", str(FIXTURES / "valid")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "2 specs: 2 valid, 0 invalid; 0 errors, 0 warnings"
+
+
+BOMB_LIMITS = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))  # 1 GiB: a blow-up fails here
+from mkdocs_modelspec.cli import main
+sys.exit(main(["validate", sys.argv[1]]))
+"""
+
+
+def test_an_alias_bomb_fails_fast_without_growing_memory(tmp_path: Path) -> None:
+    bomb = "apiVersion: piqc.ai/v1alpha1\nkind: ModelSpec\nmetadata:\n  name: b\n  labels:\n"
+    bomb += '    a: &a "lol"\n' + "".join(
+        f"    {chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 10) + "]\n"
+        for i in range(20)
+    )
+    path = tmp_path / "bomb.modelspec.yaml"
+    path.write_text(bomb)
+    done = subprocess.run(
+        [sys.executable, "-c", BOMB_LIMITS, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,  # a hang guard, not a speed target: the benchmark measures speed
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert ":6:8: error: [yaml-alias] YAML anchor &a is not supported" in done.stdout

@@ -1,0 +1,309 @@
+"""The YAML reader: YAML 1.2 values, YAML 1.1 ambiguities, and fast/precise agreement."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mkdocs_modelspec import yamlread
+from mkdocs_modelspec.diagnostics import Code
+from mkdocs_modelspec.loading import load_file
+from mkdocs_modelspec.yamlread import ambiguity, read_fast, read_precise, resolve_plain
+
+from conftest import FULL, MINIMAL
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("yes", "yes"),
+        ("on", "on"),
+        ("2025-01-01", "2025-01-01"),
+        ("true", True),
+        ("False", False),
+        ("~", None),
+        ("null", None),
+        ("", None),
+        ("12", 12),
+        ("-3", -3),
+        ("0o17", 15),
+        ("0x1F", 31),
+        ("017", 17),
+        ("1.5", 1.5),
+        ("1e3", 1000.0),
+        (".inf", math.inf),
+        ("-.Inf", -math.inf),
+        ("12:30", "12:30"),
+        ("1_000", "1_000"),
+        ("0b101", "0b101"),
+    ],
+)
+def test_plain_scalars_follow_yaml_1_2(text: str, value: Any) -> None:
+    assert resolve_plain(text) == value
+    assert type(resolve_plain(text)) is type(value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "yes",
+        "No",
+        "ON",
+        "off",
+        "y",
+        "N",
+        "2025-01-01",
+        "12:30",
+        "1_000",
+        "0b101",
+        "017",
+        "0o17",
+        "1e3",
+        "=",
+    ],
+)
+def test_scalars_read_differently_by_yaml_1_1_are_ambiguous(text: str) -> None:
+    assert ambiguity(text, resolve_plain(text)) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "true",
+        "False",
+        "null",
+        "~",
+        "12",
+        "0",
+        "-4",
+        "1.5",
+        "0.25",
+        "0x1F",
+        ".inf",
+        ".5",
+        "vllm",
+        "a100-80gb",
+        "2025-01",
+        "v1.2.3",
+        "s3://bucket/key",
+        "yesterday",
+        "online",
+    ],
+)
+def test_scalars_both_versions_agree_on_are_not(text: str) -> None:
+    assert ambiguity(text, resolve_plain(text)) is None
+
+
+def test_positions_cover_keys_and_values() -> None:
+    doc = read_precise("a:\n  b:\n    - x: 1\n      y: [2]\n")
+    where = doc.where(("a", "b", 0, "x"))
+    assert (where.key_line, where.key_column, where.line, where.column) == (3, 7, 3, 10)
+    assert doc.where(("a", "missing", "deeper")) == doc.where(("a",))
+
+
+def test_an_alias_bomb_is_refused_without_expanding_it() -> None:
+    bomb = "a: &a [x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 9) + "]\n"
+        for i in range(20)
+    )
+    doc = read_precise(bomb)
+    assert [p.code for p in doc.problems] == [Code.YAML_ALIAS]
+    assert doc.data is None
+    assert read_fast(bomb.encode(), bomb) is None
+
+
+def test_the_fast_reader_vouches_for_ordinary_specs() -> None:
+    for text in (MINIMAL, FULL):
+        data = read_fast(text.encode(), text)
+        assert data is not None
+        assert data == read_precise(text).data
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        MINIMAL + "  extra: yes\n",
+        MINIMAL.replace("count: 1", "count: 017"),
+        MINIMAL.replace("count: 1", "count:\n        017"),
+        MINIMAL.replace("\n", "\r\n"),
+        MINIMAL.replace("id: tiny", "id: &x tiny"),
+        MINIMAL + "---\n",
+        MINIMAL.replace("id: tiny", "id: |\n        tiny"),
+        MINIMAL.replace("  name: fixture-minimal", "  name: x\n  labels:\n    on: x"),
+        "- " * 5000 + "x\n",
+    ],
+)
+def test_the_fast_reader_leaves_unusual_text_to_the_precise_one(text: str) -> None:
+    assert read_fast(text.encode(), text) is None
+
+
+def test_without_the_fast_parser_everything_takes_the_precise_path(monkeypatch) -> None:
+    monkeypatch.setattr(yamlread, "yaml_rs", None)
+    assert read_fast(MINIMAL.encode(), MINIMAL) is None
+
+
+# --- the fast and the precise reader agree wherever the fast one answers ---------------
+
+WORDS = st.sampled_from(
+    [
+        "name",
+        "on",
+        "y",
+        "No",
+        "true",
+        "TRUE",
+        "null",
+        "~",
+        "12",
+        "017",
+        "0o17",
+        "1e3",
+        "1.5",
+        ".5",
+        "+3",
+        "-2",
+        "1_0",
+        "12:30",
+        "2025-01-01",
+        "2025-01",
+        "0x1F",
+        ".inf",
+        ".nan",
+        "x y",
+        "a:b",
+        "a #b",
+        "é",
+        "v1",
+        "-",
+        "--",
+        "...",
+        "''",
+        "s3://b/k",
+        "100%",
+        "a'b",
+        "",
+    ]
+)
+SCALAR_TEXT = st.one_of(WORDS, st.text(alphabet="ab01 .:-#'\"éyn", min_size=0, max_size=8))
+
+
+@st.composite
+def scalars(draw: st.DrawFn) -> str:
+    text = draw(SCALAR_TEXT)
+    style = draw(st.sampled_from(["plain", "plain", "single", "double"]))
+    if style == "single":
+        return "'" + text.replace("'", "''") + "'"
+    if style == "double":
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return text
+
+
+@st.composite
+def documents(draw: st.DrawFn, depth: int = 0) -> list[str]:
+    lines: list[str] = []
+    for _ in range(draw(st.integers(1, 4))):
+        key = draw(st.one_of(st.sampled_from(["name", "count", "on", "1", "labels"]), WORDS))
+        kind = draw(st.sampled_from(["scalar", "scalar", "map", "list", "own-line"]))
+        if kind == "map" and depth < 3:
+            lines.append(f"{key}:")
+            lines += ["  " + line for line in draw(documents(depth + 1))]
+        elif kind == "list" and depth < 3:
+            lines.append(f"{key}:")
+            for _ in range(draw(st.integers(1, 2))):
+                item = draw(documents(depth + 1))
+                lines += ["  - " + item[0]] + ["    " + line for line in item[1:]]
+        elif kind == "own-line":
+            lines += [f"{key}:", "  " + draw(scalars())]
+        else:
+            comment = draw(st.sampled_from(["", "  # note", " #x"]))
+            lines.append(f"{key}: {draw(scalars())}{comment}")
+    return lines
+
+
+def same(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    if isinstance(a, dict) and isinstance(b, dict):
+        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    return type(a) is type(b) and a == b
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents())
+def test_where_the_fast_reader_answers_the_data_is_the_same(lines: list[str]) -> None:
+    text = "\n".join(lines) + "\n"
+    fast = read_fast(text.encode(), text)
+    # A key such as 1 or true: the precise reader keeps it as text and reports it, the
+    # fast one gives an int or a bool, which the format then refuses, so the file is
+    # read again precisely (the next test checks that whole round).
+    if fast is not None and only_text_keys(fast):
+        assert same(fast, read_precise(text).data)
+
+
+def only_text_keys(node: Any) -> bool:
+    if isinstance(node, dict):
+        return all(isinstance(k, str) and only_text_keys(v) for k, v in node.items())
+    if isinstance(node, list):
+        return all(only_text_keys(v) for v in node)
+    return True
+
+
+# Places in FULL whose value the next test replaces, and extra label lines.
+SLOTS = [
+    "  description: ",
+    "    team: ",
+    "    owner: ",
+    "        LOG_FORMAT: ",
+    "      family: ",
+    "      count: ",
+    "      port: ",
+    "      memoryGb: ",
+    "        enabled: ",
+    "      targetRps: ",
+    "        policy: ",
+    "        allowed: ",
+]
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.tuples(st.sampled_from(SLOTS), scalars()), min_size=1, max_size=4),
+    st.lists(st.tuples(WORDS, scalars()), max_size=2),
+)
+def test_a_spec_gets_the_same_verdict_with_or_without_the_fast_reader(
+    tmp_path_factory, replacements: list[tuple[str, str]], labels: list[tuple[str, str]]
+) -> None:
+    lines = FULL.splitlines()
+    for slot, value in replacements:
+        index = next(i for i, line in enumerate(lines) if line.startswith(slot))
+        lines[index] = slot + value
+    at = lines.index("  labels:") + 1
+    lines[at:at] = [f"    {key}: {value}" for key, value in labels]
+    text = "\n".join(lines) + "\n"
+    path = tmp_path_factory.mktemp("agree") / "s.modelspec.yaml"
+    path.write_text(text, encoding="utf-8")
+    fast = load_file(str(path), str(path.parent))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(yamlread, "yaml_rs", None)
+        precise = load_file(str(path), str(path.parent))
+    assert fast.diagnostics == precise.diagnostics
+    assert fast.valid == precise.valid
+    assert same(fast.data, precise.data)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.binary(max_size=300), st.text(max_size=300).map(str.encode)))
+def test_any_bytes_give_a_spec_or_an_error_never_an_exception(tmp_path_factory, raw) -> None:
+    path = tmp_path_factory.mktemp("any") / "x.modelspec.yaml"
+    path.write_bytes(raw)
+    spec = load_file(str(path), str(path.parent))
+    assert spec.valid or spec.errors
+    for diagnostic in spec.diagnostics:
+        assert diagnostic.line >= 1
+        assert diagnostic.column >= 1
