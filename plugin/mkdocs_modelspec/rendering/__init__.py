@@ -1,0 +1,192 @@
+"""Views -> Markdown: the Jinja environment, and the HTML fragments built in Python.
+
+Templates are Markdown (``*.md.jinja``) and every ``{{ value }}`` in them is escaped
+for Markdown text unless it is already :class:`~.escape.Md` (see ``escape.py``), so a
+template cannot forget to escape. Fragments that must be HTML (the spec's source
+listing, the problems box, graphs) are built here with HTML escaping, on one line,
+so that Markdown passes them through untouched.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from ..diagnostics import Diagnostic
+from . import svg
+from .escape import Md, code, front_matter, href, html, md
+
+TEMPLATES = Path(__file__).parent / "templates"
+ASSETS = Path(__file__).parent / "assets"
+
+
+def environment(custom_templates: str | Path | None = None) -> jinja2.Environment:
+    """The template environment; files in ``custom_templates`` override packaged ones."""
+    loaders: list[jinja2.BaseLoader] = []
+    if custom_templates is not None:
+        loaders.append(jinja2.FileSystemLoader(str(custom_templates)))
+    loaders.append(jinja2.FileSystemLoader(str(TEMPLATES)))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # noqa: S701 - HTML escaping is wrong for Markdown; finalize=md escapes
+        finalize=md,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        md=md,
+        code=code,
+        html=html,
+        front_matter=front_matter,
+        number=number,
+        link=link,
+    )
+    env.globals.update(
+        link=link,
+        diagnostics_box=diagnostics_box,
+        source_listing=source_listing,
+        graph_block=graph_block,
+        chart=svg.bar_chart,
+        table_tools=table_tools,
+        badge=badge,
+        number=number,
+    )
+    return env
+
+
+def number(value: Any, unit: str = "") -> Md:
+    """A number with thousands separators (and a unit), or "not declared"."""
+    if value is None:
+        return Md("*not declared*")
+    shown = f"{value:,}" if isinstance(value, int) else f"{value:,.4g}"
+    return md(f"{shown} {unit}".strip())
+
+
+def link(text: Any, target: str | None, fragment: str = "") -> Md:
+    """A Markdown link to a page of this site (``target`` is ours, never a spec's)."""
+    if target is None:
+        return md(text)
+    return Md(f"[{md(text)}]({target}{'#' + fragment if fragment else ''})")
+
+
+def external(text: Any, url: Any) -> Md:
+    """A link to a URL from a spec: only http(s), percent-encoded; else plain text."""
+    target = href(url)
+    return Md(f"[{md(text)}]({target})") if target else md(text)
+
+
+def badge(label: str, value: Any) -> Md:
+    return Md(
+        f'<span class="modelspec-badge" title="{html(label)}">'
+        f'<span class="modelspec-badge-label">{html(label)}</span> {html(value)}</span>'
+    )
+
+
+def table_tools(placeholder: str = "Filter the table", rows: int | None = None) -> Md:
+    """A marker the site's script turns into sortable headers and, for tables of more
+    than a few rows (or when ``rows`` is not given), a filter box."""
+    show = "1" if rows is None or rows > FILTER_FROM else "0"
+    return Md(
+        f'<div class="modelspec-table-tools" data-filter="{show}" '
+        f'data-placeholder="{html(placeholder)}"></div>'
+    )
+
+
+#: Tables with more rows than this get a filter box.
+FILTER_FROM = 8
+
+
+def diagnostics_box(diagnostics: Sequence[Diagnostic], link_lines: bool = True) -> Md:
+    """An admonition listing each diagnostic, each linked to its line in the listing."""
+    if not diagnostics:
+        return Md("")
+    errors = sum(1 for d in diagnostics if d.is_error)
+    kind = "danger" if errors else "warning"
+    title = (
+        f"This spec has {errors} error{'s' * (errors != 1)}"
+        if errors
+        else f"This spec has {len(diagnostics)} warning{'s' * (len(diagnostics) != 1)}"
+    )
+    entries = []
+    for d in diagnostics:
+        where = html(d.location())
+        if link_lines:
+            where = Md(f'<a href="#L{d.line}">{where}</a>')
+        entries.append(
+            f"<li><code>{where}</code> <strong>{html(d.severity.value)}</strong> "
+            f"<code>{html(d.code.value)}</code> {html(d.text())}</li>"
+        )
+    return Md(
+        f'<div class="admonition {kind}"><p class="admonition-title">{html(title)}</p>'
+        f'<ul class="modelspec-diagnostics">{"".join(entries)}</ul></div>'
+    )
+
+
+_KEY = re.compile(r"^(\s*(?:-\s+)*)([^\s#'\"][^:#]*?|'[^']*'|\"[^\"]*\")(:)(?=\s|$)")
+
+
+def _comment_start(line: str) -> int:
+    """Where a comment starts (outside quotes), or -1."""
+    quote = None
+    for index, char in enumerate(line):
+        if quote:
+            if char == quote:
+                quote = None
+        elif char in "'\"":
+            quote = char
+        elif char == "#" and (index == 0 or line[index - 1] in " \t"):
+            return index
+    return -1
+
+
+def _highlight(line: str) -> str:
+    cut = _comment_start(line)
+    body, comment = (line, "") if cut < 0 else (line[:cut], line[cut:])
+    match = _KEY.match(body)
+    if match:
+        indent, key, colon = match.groups()
+        rest = body[match.end() :]
+        out = f'{html(indent)}<span class="k">{html(key)}</span>{colon}'
+        out += f'<span class="v">{html(rest)}</span>' if rest.strip() else html(rest)
+    else:
+        out = f'<span class="v">{html(body)}</span>' if body.strip() else html(body)
+    if comment:
+        out += f'<span class="c">{html(comment)}</span>'
+    return out
+
+
+def source_listing(lines: Sequence[str], path: str) -> Md:
+    """The spec as written, with line numbers (anchors ``#L12``), on one HTML line."""
+    rows = "&#10;".join(
+        f'<span class="ln" id="L{n}" data-n="{n}"></span>{_highlight(line)}'
+        for n, line in enumerate(lines, start=1)
+    )
+    return Md(
+        f'<div class="modelspec-source"><div class="modelspec-source-path">{html(path)}</div>'
+        # One wrapper span: Material lays out code blocks as a grid of their children.
+        f'<pre><code><span class="modelspec-lines">{rows}</span></code></pre></div>'
+    )
+
+
+def graph_block(graph: Any) -> Md:
+    """A graph drawn as SVG, its team legend, and its Mermaid source (collapsed)."""
+    if not graph.nodes:
+        return Md("")
+    drawing = svg.graph(graph.nodes, graph.edges, graph.title)
+    source = html(svg.mermaid(graph.nodes, graph.edges)).replace("\n", "&#10;")
+    return Md(
+        f'<div class="modelspec-graph-box">{drawing}</div>'
+        f"{svg.legend(graph.groups)}"
+        f'<details class="modelspec-mermaid"><summary>Mermaid source</summary>'
+        f'<pre><code><span class="modelspec-lines">{source}</span></code></pre></details>'
+    )
+
+
+def render(env: jinja2.Environment, template: str, **context: Any) -> str:
+    return env.get_template(template).render(**context)

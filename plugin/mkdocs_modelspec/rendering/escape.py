@@ -1,0 +1,133 @@
+"""Escaping that fits each place a spec's text can land in a page.
+
+Spec files are untrusted input. Every string from a spec reaches a page through one
+of these functions, chosen by where it lands:
+
+=================  =========================================================
+``md``             Markdown text: paragraphs, list items, headings, table cells,
+                   link text. No markup survives: not HTML, not links, not
+                   ``attr_list`` braces, not snippet markers, not table pipes.
+``code``           a Markdown code span (shown verbatim, in a monospace font).
+``html``           text inside raw HTML that the plugin builds (source listings,
+                   graphs, admonitions); also attribute values.
+``href``           a link target: only ``http``/``https`` URLs are links, and
+                   only after percent-encoding.
+``mermaid_label``  the text of a node in Mermaid source.
+``front_matter``   a value in the YAML front matter of a generated page.
+=================  =========================================================
+
+Every function returns :class:`Md`, the marker of text that is safe to place in a
+page as it is. Templates escape everything else with :func:`md` automatically.
+"""
+
+from __future__ import annotations
+
+import html as _html
+import json
+import re
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+
+class Md(str):
+    """Text already escaped for the place it goes: templates insert it as it is."""
+
+    __slots__ = ()
+
+
+# Characters Python-Markdown unescapes after a backslash (with the tables extension,
+# which MkDocs always enables); CommonMark accepts a backslash before any of them.
+_BACKSLASHED = frozenset("\\`*_{}[]()>#+-.!|")
+# Characters with meaning only to some extensions (strike, subscript, highlight,
+# math, emoji) or to HTML: numeric character references keep them literal everywhere.
+_ENTITIES = {
+    "<": "&lt;",
+    "&": "&amp;",
+    "~": "&#126;",
+    "^": "&#94;",
+    "=": "&#61;",
+    "$": "&#36;",
+    ":": "&#58;",
+    '"': "&quot;",
+}
+_TABLE = str.maketrans(
+    {
+        **{c: "\\" + c for c in _BACKSLASHED},
+        **_ENTITIES,
+        "\t": " ",
+        "\r": " ",
+        "\n": " ",
+        "\x00": "\ufffd",
+    }
+)
+_SPACES = re.compile(r" {2,}")
+
+
+def md(value: Any) -> Md:
+    """Plain text as Markdown that renders to exactly that text, on one line."""
+    if isinstance(value, Md):
+        return value
+    text = value if isinstance(value, str) else _plain(value)
+    # Runs of spaces would start a code block or a line break in some places.
+    return Md(_SPACES.sub(lambda m: " " + "&#32;" * (len(m.group()) - 1), text.translate(_TABLE)))
+
+
+def _plain(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def code(value: Any) -> Md:
+    """A Markdown code span showing ``value`` verbatim (on one line)."""
+    text = _plain(value) if not isinstance(value, str) else value
+    text = " ".join(text.replace("\x00", "\ufffd").splitlines()) or " "
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    # Python-Markdown does not strip one padding space the way CommonMark does, so
+    # pad only when the text itself starts or ends with a backtick.
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return Md(f"{fence}{pad}{text}{pad}{fence}")
+
+
+def html(value: Any) -> Md:
+    """Text or an attribute value inside raw HTML."""
+    text = _plain(value) if not isinstance(value, str) else value
+    return Md(_html.escape(text.replace("\x00", "\ufffd"), quote=True))
+
+
+def href(value: Any) -> Md | None:
+    """A safe link target for ``value``, or None when it must not be a link."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    if any(ord(c) < 0x20 for c in value):
+        return None
+    safe = quote(value.strip(), safe="/:?#[]@!$&'*+,;=%-._~")
+    # Parentheses and quotes would end the Markdown link or the attribute.
+    safe = safe.replace("(", "%28").replace(")", "%29").replace("'", "%27")
+    return Md(safe)
+
+
+def mermaid_label(value: Any) -> Md:
+    """Text for a Mermaid node label written as ``id["..."]``."""
+    text = " ".join((_plain(value) if not isinstance(value, str) else value).splitlines())
+    out = []
+    for char in text:
+        if char.isalnum() or char in " -_./,@+":
+            out.append(char)
+        else:
+            out.append(f"#{ord(char)};")
+    return Md("".join(out))
+
+
+def front_matter(value: Any) -> Md:
+    """A YAML front matter value: JSON, which every YAML reader parses the same way."""
+    return Md(json.dumps(value, ensure_ascii=True))

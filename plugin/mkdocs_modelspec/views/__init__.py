@@ -1,0 +1,208 @@
+"""What each page shows, as plain data: pure functions from a catalog to views.
+
+:class:`ModelView` reads one spec leniently, so that a spec with problems still shows
+whatever it says correctly; :func:`model_views` gives every spec its page path. The
+modules beside this one build the data of each overview page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..catalog import Catalog
+from ..loading import SpecFile
+
+#: Page names the overview pages use: a model whose name would take one gets a suffix.
+RESERVED = frozenset({"index", "hardware", "ownership", "governance", "graph", "problems"})
+_SLUG_MAX = 80
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Where a model's team, owner and contact come from (first match wins)."""
+
+    team: Sequence[str] = ("labels.team",)
+    owner: Sequence[str] = ("annotations.owner", "governance.compliance.governance.owner")
+    contact: Sequence[str] = ("annotations.supportChannel",)
+
+
+def get(data: Any, path: str) -> Any:
+    """The value at a dotted path (``spec.runtime.accelerator.type``), or None."""
+    node = data
+    for part in path.split("."):
+        if not isinstance(node, dict):
+            return None
+        node = node.get(part)
+    return node
+
+
+def text(data: Any, path: str) -> str | None:
+    """A scalar shown as text (a spec with problems may hold a number where text goes)."""
+    value = get(data, path)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str | int | float):
+        return str(value)
+    return None
+
+
+def number(data: Any, path: str) -> int | float | None:
+    """A number, never a boolean or text."""
+    value = get(data, path)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return None
+
+
+def flag(data: Any, path: str) -> bool | None:
+    value = get(data, path)
+    return value if isinstance(value, bool) else None
+
+
+def mapping(data: Any, path: str) -> dict[str, str]:
+    """A string-to-string map, keeping the entries that are text."""
+    value = get(data, path)
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): v if isinstance(v, str) else str(v) for k, v in value.items() if v is not None}
+
+
+def items(data: Any, path: str) -> list[dict[str, Any]]:
+    """The mappings of a list (steps, dependencies)."""
+    value = get(data, path)
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def resolve_source(data: Any, source: str) -> str | None:
+    """Read a configured source: ``labels.X``, ``annotations.X``, or a path in the spec."""
+    if source.startswith(("labels.", "annotations.")):
+        path = "metadata." + source
+    elif source.startswith(("metadata.", "spec.")):
+        path = source
+    else:
+        path = "spec." + source
+    value = text(data, path)
+    return value.strip() or None if value is not None else None
+
+
+def slugify(name: str) -> str:
+    """A page name made of ``a-z``, ``0-9`` and ``-`` only: safe on every file system."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:_SLUG_MAX].strip("-")
+    if not slug and name.strip():
+        # A name with no Latin letter or digit (日本語モデル): a short, stable digest.
+        slug = "model-" + hashlib.sha256(name.encode()).hexdigest()[:10]
+    return slug
+
+
+@dataclass(eq=False)
+class ModelView:
+    """One spec as its pages show it."""
+
+    spec: SpecFile
+    slug: str
+    """Page name, unique in the catalog (``support-rag-chat``)."""
+    team: str | None
+    owner: str | None
+    contact: str | None
+    data: Any = field(repr=False)
+
+    @property
+    def name(self) -> str:
+        return self.spec.name or self.spec.rel
+
+    @property
+    def valid(self) -> bool:
+        return self.spec.valid
+
+    @property
+    def page(self) -> str:
+        """Markdown file name of its page, relative to the generated folder."""
+        return f"{self.slug}.md"
+
+    def text(self, path: str) -> str | None:
+        return text(self.data, path)
+
+    def number(self, path: str) -> int | float | None:
+        return number(self.data, path)
+
+    def flag(self, path: str) -> bool | None:
+        return flag(self.data, path)
+
+    @property
+    def environment(self) -> str | None:
+        return self.text("metadata.labels.environment")
+
+    @property
+    def accelerator_type(self) -> str | None:
+        return self.text("spec.runtime.accelerator.type")
+
+    @property
+    def accelerator_vendor(self) -> str | None:
+        return self.text("spec.runtime.accelerator.vendor")
+
+    @property
+    def accelerators(self) -> int | None:
+        """Accelerators per replica."""
+        count = self.number("spec.runtime.accelerator.count")
+        return int(count) if isinstance(count, int | float) else None
+
+    @property
+    def hardware(self) -> str | None:
+        """``h100 x 4``"""
+        kind, count = self.accelerator_type, self.accelerators
+        if kind is None:
+            return None
+        return f"{kind} x {count}" if count is not None else kind
+
+
+def model_views(catalog: Catalog, sources: Sources) -> list[ModelView]:
+    """A view of every spec, with unique, stable page names.
+
+    Names come from ``metadata.name`` (or the file name when the spec has none). When
+    two specs would share a page name (the same name, or names that differ only in
+    case or punctuation), the spec whose file comes first keeps it and the others get
+    ``-2``, ``-3``...: the same files always give the same pages.
+    """
+    taken: set[str] = set()
+    views = []
+    for spec in sorted(catalog.files, key=lambda s: (s.rel, s.path)):
+        base = slugify(spec.name or "") or slugify(spec.rel.rsplit("/", 1)[-1].split(".")[0])
+        base = base or "model"
+        if base in RESERVED:
+            base += "-model"
+        slug, counter = base, 1
+        while slug in taken:
+            counter += 1
+            slug = f"{base}-{counter}"
+        taken.add(slug)
+        data = spec.data if isinstance(spec.data, dict) else {}
+        views.append(
+            ModelView(
+                spec=spec,
+                slug=slug,
+                team=_first(data, sources.team),
+                owner=_first(data, sources.owner),
+                contact=_first(data, sources.contact),
+                data=data,
+            )
+        )
+    order = {spec: i for i, spec in enumerate(catalog.files)}
+    return sorted(views, key=lambda v: order[v.spec])
+
+
+def _first(data: Any, sources: Iterable[str]) -> str | None:
+    for source in sources:
+        value = resolve_source(data, source)
+        if value:
+            return value
+    return None
+
+
+def by_name(views: Iterable[ModelView]) -> list[ModelView]:
+    return sorted(views, key=lambda v: (v.name.lower(), v.slug))

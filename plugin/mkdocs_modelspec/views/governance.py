@@ -1,0 +1,84 @@
+"""Governance: PII rules, retention, cost, gaps, and conflicts along dependencies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..catalog import Catalog
+from ..loading import SpecFile
+from . import ModelView, by_name, get
+
+
+@dataclass
+class Conflict:
+    source: ModelView
+    target: ModelView
+    what: str
+
+
+@dataclass
+class GovernancePage:
+    pii_allowed: list[ModelView]
+    pii_forbidden: list[ModelView]
+    pii_undeclared: list[ModelView]
+    retention: list[ModelView]
+    """Models that declare a retention, shortest log retention first."""
+    shortest_logs: int | None
+    longest_logs: int | None
+    shortest_artifacts: int | None
+    longest_artifacts: int | None
+    cost: list[ModelView]
+    no_governance: list[ModelView]
+    conflicts: list[Conflict]
+
+
+def _days(view: ModelView, kind: str) -> int | None:
+    value = view.number(f"spec.governance.compliance.retention.{kind}")
+    return int(value) if value is not None else None
+
+
+def governance_page(
+    views: list[ModelView], catalog: Catalog, by_spec: dict[SpecFile, ModelView]
+) -> GovernancePage:
+    ordered = by_name(views)
+    pii = {v: v.flag("spec.governance.compliance.pii.allowed") for v in ordered}
+    retention = [
+        v
+        for v in ordered
+        if _days(v, "logsDays") is not None or _days(v, "artifactsDays") is not None
+    ]
+    logs = [d for v in ordered if (d := _days(v, "logsDays")) is not None]
+    artifacts = [d for v in ordered if (d := _days(v, "artifactsDays")) is not None]
+    conflicts = []
+    for spec, links in catalog.links.items():
+        for link in links:
+            if link.target is None:
+                continue
+            source, target = by_spec[spec], by_spec[link.target]
+            if pii[source] is False and pii[target] is True:
+                conflicts.append(
+                    Conflict(source, target, "forbids PII but depends on a model that allows it")
+                )
+            for kind, label in (("logsDays", "log"), ("artifactsDays", "artifact")):
+                a, b = _days(source, kind), _days(target, kind)
+                if a is not None and b is not None and a != b:
+                    conflicts.append(
+                        Conflict(
+                            source, target, f"{label} retention differs: {a} days and {b} days"
+                        )
+                    )
+    return GovernancePage(
+        pii_allowed=[v for v in ordered if pii[v] is True],
+        pii_forbidden=[v for v in ordered if pii[v] is False],
+        pii_undeclared=[v for v in ordered if pii[v] is None],
+        retention=sorted(
+            retention, key=lambda v: (_days(v, "logsDays") is None, _days(v, "logsDays") or 0)
+        ),
+        shortest_logs=min(logs, default=None),
+        longest_logs=max(logs, default=None),
+        shortest_artifacts=min(artifacts, default=None),
+        longest_artifacts=max(artifacts, default=None),
+        cost=[v for v in ordered if isinstance(get(v.data, "spec.governance.cost"), dict)],
+        no_governance=[v for v in ordered if not isinstance(get(v.data, "spec.governance"), dict)],
+        conflicts=sorted(conflicts, key=lambda c: (c.source.name, c.target.name, c.what)),
+    )

@@ -1,0 +1,27 @@
+"""The catalog page: one row per model, with counts on top."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import ModelView, by_name
+
+
+@dataclass
+class CatalogPage:
+    rows: list[ModelView]
+    teams: list[str]
+    accelerator_types: list[str]
+    problems: int
+    """Diagnostics across the catalog (errors and warnings)."""
+    invalid: int
+
+
+def catalog_page(views: list[ModelView]) -> CatalogPage:
+    return CatalogPage(
+        rows=by_name(views),
+        teams=sorted({v.team for v in views if v.team}),
+        accelerator_types=sorted({v.accelerator_type for v in views if v.accelerator_type}),
+        problems=sum(len(v.spec.diagnostics) for v in views),
+        invalid=sum(1 for v in views if not v.valid),
+    )
