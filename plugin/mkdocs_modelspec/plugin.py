@@ -14,12 +14,15 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
 
 from .catalog import build_catalog
 from .config import ModelSpecConfig
 from .loading import load_roots
-from .pages import Options, Page, edit_path, generate, normalise_prefix
+from .pages import Options, edit_path, generate, normalise_prefix
+from .pages import Page as GeneratedPage
 from .rendering import ASSETS
+from .rendering.escape import html
 from .views import Sources
 
 log = get_plugin_logger(__name__)
@@ -32,7 +35,8 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
 
     def __init__(self) -> None:
         self.roots: list[str] = []
-        self.pages: list[Page] = []
+        self.pages: list[GeneratedPage] = []
+        self.generated: set[str] = set()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -76,6 +80,7 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
             graph_split_at=self.config.graph_split_at,
         )
         self.pages, _ = generate(catalog, options)
+        self.generated = {page.src_uri for page in self.pages}
         for page in self.pages:
             if files.get_file_from_path(page.src_uri) is not None:
                 log.warning(
@@ -118,12 +123,23 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
             if file is None or file.page is None:
                 continue
             teams.setdefault(page.team or "(no team)", []).append(file.page)
+        # Themes print navigation titles as HTML: a team name is text from a spec.
         sections = [
-            Section(team, sorted(p, key=lambda x: x.title or ""))
-            for team, p in sorted(teams.items())
+            Section(html(team), sorted(pages, key=lambda p: p.title or ""))
+            for team, pages in sorted(teams.items())
         ]
         nav.items.append(Section("Models by team", sections))  # type: ignore[arg-type]
         return nav
+
+    def on_page_content(
+        self, html_text: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        if page.file.src_uri in self.generated:
+            # The toc extension unescapes heading text into the table of contents,
+            # which themes (and the search index) then print as HTML. A heading of
+            # a generated page can hold text from a spec: escape it again there.
+            _escape_toc(page.toc)
+        return None
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.config.enabled:
@@ -131,3 +147,9 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
                 if os.path.isdir(root):
                     server.watch(root)
         return server
+
+
+def _escape_toc(items: Any) -> None:
+    for item in items:
+        item.title = html(item.title)
+        _escape_toc(item.children)

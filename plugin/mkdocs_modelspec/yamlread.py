@@ -97,6 +97,15 @@ class Document:
         return self.positions.get(path, Where(1, 1, 1, 1))
 
 
+#: Line breaks as the YAML reader counts them (YAML 1.1's, which PyYAML follows).
+LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def source_lines(source: str) -> list[str]:
+    """The lines of a spec, numbered as its diagnostics number them."""
+    return LINE_BREAK.split(source.removesuffix("\n")) if source else []
+
+
 # --- scalar resolution ------------------------------------------------------------------
 
 _NULL = frozenset({"", "~", "null", "Null", "NULL"})

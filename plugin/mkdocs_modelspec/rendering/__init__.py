@@ -52,9 +52,9 @@ def environment(custom_templates: str | Path | None = None) -> jinja2.Environmen
         diagnostics_box=diagnostics_box,
         source_listing=source_listing,
         graph_block=graph_block,
-        chart=svg.bar_chart,
+        chart=chart,
         table_tools=table_tools,
-        badge=badge,
+        badges=badges,
         number=number,
     )
     return env
@@ -81,18 +81,39 @@ def external(text: Any, url: Any) -> Md:
     return Md(f"[{md(text)}]({target})") if target else md(text)
 
 
-def badge(label: str, value: Any) -> Md:
-    return Md(
+def badges(pairs: Sequence[tuple[str, Any]]) -> Md:
+    """A row of badges (label: value), as a raw HTML block."""
+    spans = "".join(
         f'<span class="modelspec-badge" title="{html(label)}">'
-        f'<span class="modelspec-badge-label">{html(label)}</span> {html(value)}</span>'
+        f'<span class="modelspec-badge-label">{html(label)}</span> {html(value)}</span> '
+        for label, value in pairs
     )
+    return block(f'<div class="modelspec-badges">{spans}</div>')
+
+
+def block(fragment: str) -> Md:
+    """Raw HTML that Markdown must pass through untouched.
+
+    Only a fragment that starts with a block-level tag (a ``div``) on its own line is
+    a raw HTML block; anything else (``<svg>``, ``<span>``) is inline HTML, and the
+    text between its tags would be read as Markdown.
+    """
+    if not fragment.startswith("<div"):
+        fragment = f"<div>{fragment}</div>"
+    assert "\n" not in fragment  # a blank line would end the block
+    return Md(fragment)
+
+
+def chart(rows: Sequence[tuple[str, float]], title: str, unit: str) -> Md:
+    drawing = svg.bar_chart(rows, title, unit)
+    return block(f'<div class="modelspec-chart-box">{drawing}</div>') if drawing else Md("")
 
 
 def table_tools(placeholder: str = "Filter the table", rows: int | None = None) -> Md:
     """A marker the site's script turns into sortable headers and, for tables of more
     than a few rows (or when ``rows`` is not given), a filter box."""
     show = "1" if rows is None or rows > FILTER_FROM else "0"
-    return Md(
+    return block(
         f'<div class="modelspec-table-tools" data-filter="{show}" '
         f'data-placeholder="{html(placeholder)}"></div>'
     )
@@ -122,7 +143,7 @@ def diagnostics_box(diagnostics: Sequence[Diagnostic], link_lines: bool = True) 
             f"<li><code>{where}</code> <strong>{html(d.severity.value)}</strong> "
             f"<code>{html(d.code.value)}</code> {html(d.text())}</li>"
         )
-    return Md(
+    return block(
         f'<div class="admonition {kind}"><p class="admonition-title">{html(title)}</p>'
         f'<ul class="modelspec-diagnostics">{"".join(entries)}</ul></div>'
     )
@@ -167,7 +188,7 @@ def source_listing(lines: Sequence[str], path: str) -> Md:
         f'<span class="ln" id="L{n}" data-n="{n}"></span>{_highlight(line)}'
         for n, line in enumerate(lines, start=1)
     )
-    return Md(
+    return block(
         f'<div class="modelspec-source"><div class="modelspec-source-path">{html(path)}</div>'
         # One wrapper span: Material lays out code blocks as a grid of their children.
         f'<pre><code><span class="modelspec-lines">{rows}</span></code></pre></div>'
@@ -180,11 +201,11 @@ def graph_block(graph: Any) -> Md:
         return Md("")
     drawing = svg.graph(graph.nodes, graph.edges, graph.title)
     source = html(svg.mermaid(graph.nodes, graph.edges)).replace("\n", "&#10;")
-    return Md(
-        f'<div class="modelspec-graph-box">{drawing}</div>'
+    return block(
+        f'<div class="modelspec-graph-block"><div class="modelspec-graph-box">{drawing}</div>'
         f"{svg.legend(graph.groups)}"
         f'<details class="modelspec-mermaid"><summary>Mermaid source</summary>'
-        f'<pre><code><span class="modelspec-lines">{source}</span></code></pre></details>'
+        f'<pre><code><span class="modelspec-lines">{source}</span></code></pre></details></div>'
     )
 
 

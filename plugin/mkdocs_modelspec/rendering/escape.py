@@ -35,41 +35,39 @@ class Md(str):
     __slots__ = ()
 
 
-# Characters Python-Markdown unescapes after a backslash (with the tables extension,
-# which MkDocs always enables); CommonMark accepts a backslash before any of them.
-_BACKSLASHED = frozenset("\\`*_{}[]()>#+-.!|")
-# Characters with meaning only to some extensions (strike, subscript, highlight,
-# math, emoji) or to HTML: numeric character references keep them literal everywhere.
-_ENTITIES = {
-    "<": "&lt;",
-    "&": "&amp;",
-    "~": "&#126;",
-    "^": "&#94;",
-    "=": "&#61;",
-    "$": "&#36;",
-    ":": "&#58;",
-    '"': "&quot;",
-}
+# Numeric character references keep a character literal in every Markdown dialect
+# and extension. Backslash escapes do not: the maths extension reads \( and \[ as
+# formula delimiters. These characters have meaning anywhere in a line.
+_ANYWHERE = '\\`*_{}[]()<>&|~^=$:#"'
+# These only have meaning at the start of a line (lists, headings, quotes, rules,
+# snippet includes): escaped when a value starts with one.
+_LINE_START = "-+>!."
+_CONTROL = "".join(map(chr, [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]))
 _TABLE = str.maketrans(
     {
-        **{c: "\\" + c for c in _BACKSLASHED},
-        **_ENTITIES,
-        "\t": " ",
-        "\r": " ",
-        "\n": " ",
-        "\x00": "\ufffd",
+        **{c: f"&#{ord(c)};" for c in _ANYWHERE},
+        **dict.fromkeys("\t\r\n", " "),
+        **dict.fromkeys(_CONTROL, "\ufffd"),
     }
 )
 _SPACES = re.compile(r" {2,}")
+_ORDERED = re.compile(r"^(\s*\d+)([.)])")
 
 
 def md(value: Any) -> Md:
-    """Plain text as Markdown that renders to exactly that text, on one line."""
+    """Plain text as Markdown that renders to exactly that text, on one line.
+
+    Line breaks become spaces and control characters U+FFFD, the only changes.
+    """
     if isinstance(value, Md):
         return value
-    text = value if isinstance(value, str) else _plain(value)
+    text = (value if isinstance(value, str) else _plain(value)).translate(_TABLE)
+    stripped = text.lstrip(" ")
+    if stripped and stripped[0] in _LINE_START:
+        text = text[: len(text) - len(stripped)] + f"&#{ord(stripped[0])};" + stripped[1:]
+    text = _ORDERED.sub(lambda m: m.group(1) + f"&#{ord(m.group(2))};", text)
     # Runs of spaces would start a code block or a line break in some places.
-    return Md(_SPACES.sub(lambda m: " " + "&#32;" * (len(m.group()) - 1), text.translate(_TABLE)))
+    return Md(_SPACES.sub(lambda m: " " + "&#32;" * (len(m.group()) - 1), text))
 
 
 def _plain(value: Any) -> str:
@@ -80,10 +78,13 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
+_CODE_TABLE = str.maketrans({**dict.fromkeys("\t\r\n", " "), **dict.fromkeys(_CONTROL, "\ufffd")})
+
+
 def code(value: Any) -> Md:
     """A Markdown code span showing ``value`` verbatim (on one line)."""
-    text = _plain(value) if not isinstance(value, str) else value
-    text = " ".join(text.replace("\x00", "\ufffd").splitlines()) or " "
+    text = (_plain(value) if not isinstance(value, str) else value).translate(_CODE_TABLE)
+    text = text or " "
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     # Python-Markdown does not strip one padding space the way CommonMark does, so
@@ -92,10 +93,13 @@ def code(value: Any) -> Md:
     return Md(f"{fence}{pad}{text}{pad}{fence}")
 
 
+_HTML_TABLE = str.maketrans(dict.fromkeys(_CONTROL.replace("\t", ""), "\ufffd"))
+
+
 def html(value: Any) -> Md:
     """Text or an attribute value inside raw HTML."""
     text = _plain(value) if not isinstance(value, str) else value
-    return Md(_html.escape(text.replace("\x00", "\ufffd"), quote=True))
+    return Md(_html.escape(text.translate(_HTML_TABLE), quote=True))
 
 
 def href(value: Any) -> Md | None:

@@ -8,6 +8,7 @@ from typing import Any
 from ..catalog import Catalog
 from ..diagnostics import Diagnostic
 from ..loading import SpecFile
+from ..yamlread import source_lines
 from . import ModelView, get, items, mapping
 
 #: Sections of a model page, in order: (anchor, title). The anchors are stable:
@@ -247,7 +248,7 @@ def model_page(view: ModelView, catalog: Catalog, views: dict[SpecFile, ModelVie
             User(views[link.source], *_role(link.source, link.index))
             for link in catalog.dependents.get(view.spec, [])
         ],
-        source_lines=(view.spec.source or "").splitlines(),
+        source_lines=source_lines(view.spec.source or ""),
     )
 
 

@@ -1,0 +1,106 @@
+"""Golden Markdown of every page type, on a small catalog (tests/fixtures/catalog).
+
+When a change to the pages is intended, regenerate with
+``MODELSPEC_UPDATE_GOLDEN=1 pytest tests/test_pages.py`` and read the diff.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from mkdocs_modelspec.catalog import build_catalog
+from mkdocs_modelspec.loading import load_roots
+from mkdocs_modelspec.pages import Options, generate
+
+from conftest import FIXTURES
+
+GOLDEN = Path(__file__).parent / "golden"
+CATALOG = FIXTURES / "catalog"
+
+
+def pages() -> dict[str, str]:
+    specs = load_roots([CATALOG], base=FIXTURES)
+    generated, _ = generate(build_catalog(specs, [CATALOG]), Options())
+    return {page.src_uri: page.content for page in generated}
+
+
+GENERATED = pages()
+
+
+def test_every_page_is_generated() -> None:
+    assert sorted(GENERATED) == [
+        "models/broken.md",
+        "models/chat.md",
+        "models/embed.md",
+        "models/governance.md",
+        "models/graph.md",
+        "models/guard.md",
+        "models/hardware.md",
+        "models/index.md",
+        "models/ownership.md",
+        "models/problems.md",
+    ]
+
+
+@pytest.mark.parametrize("src_uri", sorted(GENERATED))
+def test_golden(src_uri: str) -> None:
+    golden = GOLDEN / src_uri.replace("/", "__")
+    if os.environ.get("MODELSPEC_UPDATE_GOLDEN"):
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(GENERATED[src_uri], encoding="utf-8")
+    assert GENERATED[src_uri] == golden.read_text(encoding="utf-8")
+
+
+def test_pages_show_what_a_reader_looks_for() -> None:
+    chat = GENERATED["models/chat.md"]
+    assert "| Replicas | 2 to 6 |" in chat
+    assert "| Accelerator | nvidia h100 x 4 per replica |" in chat
+    assert "[embed](embed.md)" in chat  # a resolved specRef links to the model's page
+    assert "`./reranker.modelspec.yaml` (not in the catalog)" in chat
+    assert "*The spec does not declare observability.*" in chat
+    assert "## Source" in chat
+    assert 'id="L1"' in chat
+    guard = GENERATED["models/guard.md"]
+    assert "Used by:" in guard
+    assert "[chat](chat.md)" in guard
+    broken = GENERATED["models/broken.md"]
+    assert "This spec has 1 error" in broken
+    assert '<a href="#L18">catalog/broken.modelspec.yaml:18:14</a>' in broken
+    assert "| Model id | `broken-1` |" in broken  # what can be shown still is
+
+
+def test_hardware_totals_never_count_undeclared_replicas_as_one() -> None:
+    hardware = GENERATED["models/hardware.md"]
+    assert (
+        "Total for l4: **1** at minimum, **3** at maximum scale over 1 model(s); **1** model(s) without declared replicas"
+        in hardware
+    )
+    assert "Total for h100: **8** at minimum, **24** at maximum scale over 1 model(s)." in hardware
+    assert "**Not counted:** 1 spec(s)" in hardware
+    assert "[broken](broken.md)" in hardware
+
+
+def test_governance_flags_conflicts_along_dependencies() -> None:
+    governance = GENERATED["models/governance.md"]
+    assert (
+        "| [chat](chat.md#governance) | [embed](embed.md#governance) | forbids PII but depends on a model that allows it |"
+        in governance
+    )
+    assert "log retention differs&#58; 30 days and 7 days" in governance
+
+
+def test_ownership_lists_gaps_first() -> None:
+    ownership = GENERATED["models/ownership.md"]
+    gaps = ownership.index("## Gaps")
+    assert ownership.index("[guard](guard.md#ownership)") > gaps
+    assert ownership.index("[guard](guard.md#ownership)") < ownership.index("## assistant")
+
+
+def test_problems_page_is_present_and_links_each_file() -> None:
+    problems = GENERATED["models/problems.md"]
+    assert "1 error(s) and 1 warning(s) in 2 spec file(s)" in problems
+    assert "Page: [broken](broken.md)" in problems
+    assert "Page: [chat](chat.md)" in problems
