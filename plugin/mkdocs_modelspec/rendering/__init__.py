@@ -17,6 +17,7 @@ from typing import Any
 import jinja2
 
 from ..diagnostics import Diagnostic
+from ..views import plain_number
 from . import svg
 from .escape import Md, code, front_matter, href, html, md
 
@@ -46,6 +47,7 @@ def environment(custom_templates: str | Path | None = None) -> jinja2.Environmen
         front_matter=front_matter,
         number=number,
         link=link,
+        plain_number=plain_number,
     )
     env.globals.update(
         link=link,
@@ -64,8 +66,7 @@ def number(value: Any, unit: str = "") -> Md:
     """A number with thousands separators (and a unit), or "not declared"."""
     if value is None:
         return Md("*not declared*")
-    shown = f"{value:,}" if isinstance(value, int) else f"{value:,.4g}"
-    return md(f"{shown} {unit}".strip())
+    return md(f"{plain_number(value)} {unit}".strip())
 
 
 def link(text: Any, target: str | None, fragment: str = "") -> Md:

@@ -90,6 +90,15 @@ def resolve_source(data: Any, source: str) -> str | None:
     return value.strip() or None if value is not None else None
 
 
+def plain_number(value: float) -> str:
+    """``1234`` -> ``1,234``; ``0.00002`` -> ``0.00002`` (never ``2e-05``)."""
+    if isinstance(value, int):
+        return f"{value:,}"
+    if value.is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}"
+    return f"{value:,.8f}".rstrip("0").rstrip(".")
+
+
 def slugify(name: str) -> str:
     """A page name made of ``a-z``, ``0-9`` and ``-`` only: safe on every file system."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()

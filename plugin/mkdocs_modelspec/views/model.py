@@ -9,7 +9,7 @@ from ..catalog import Catalog
 from ..diagnostics import Diagnostic
 from ..loading import SpecFile
 from ..yamlread import source_lines
-from . import ModelView, get, items, mapping
+from . import ModelView, get, items, mapping, plain_number
 
 #: Sections of a model page, in order: (anchor, title). The anchors are stable:
 #: other pages link to ``<model page>#hardware``.
@@ -73,6 +73,8 @@ class ModelPage:
     declared: dict[str, bool]
     """Whether the spec has the part of the format each section shows."""
     badges: list[tuple[str, str]]
+    glance: list[tuple[str, str | None]]
+    """The few facts most readers come for, at the top of the page."""
     tags: list[str]
     diagnostics: list[Diagnostic]
     variables: dict[str, str]
@@ -88,8 +90,7 @@ class ModelPage:
 def _num(value: Any, unit: str = "") -> str | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None if value is None else str(value)
-    shown = f"{value:g}" if isinstance(value, float) else f"{value:,}"
-    return f"{shown} {unit}".strip()
+    return f"{plain_number(value)} {unit}".strip()
 
 
 def _txt(value: Any) -> str | None:
@@ -231,11 +232,19 @@ def model_page(view: ModelView, catalog: Catalog, views: dict[SpecFile, ModelVie
         )
         if t
     ]
+    glance = [
+        ("Accelerators", sections["hardware"][0].value),
+        ("Replicas", sections["scaling"][0].value),
+        ("Team", view.team),
+        ("Owner", view.owner),
+        ("Contact", view.contact),
+    ]
     return ModelPage(
         view=view,
         sections=sections,
         declared=declared,
         badges=badges,
+        glance=glance,
         tags=list(dict.fromkeys(tags)),
         diagnostics=view.spec.diagnostics,
         variables=mapping(d, runtime + "environment.variables"),
@@ -297,7 +306,7 @@ def _metrics(value: Any) -> str | None:
 def _cost(value: Any) -> str | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return _txt(value)
-    return f"${value:g} per 1,000 tokens"
+    return f"${plain_number(value)} per 1,000 tokens"
 
 
 def _role(spec: SpecFile, index: int) -> tuple[str | None, bool]:
