@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from sites import build, make_site, read_page
-
 from conftest import FIXTURES, FULL, MINIMAL, spec_text
+from sites import build, make_site, read_page
 
 CATALOG = FIXTURES / "catalog"
 VALID = {
@@ -77,6 +76,7 @@ def test_broken_specs_never_hide_the_others(tmp_path: Path) -> None:
         "bad-yaml",
         "binary",
         "empty",
+        "fields",
         "governance",
         "graph",
         "hardware",
@@ -278,7 +278,7 @@ def test_hostile_specs_reach_pages_only_as_text(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     site = root / "site"
     pages = [p.parent.relative_to(site).as_posix() for p in (site / "models").rglob("index.html")]
-    assert len(pages) == 9
+    assert len(pages) == 10
     for url in pages:
         assert_inert(site, url)
     hostile = read_page(site, "models/script-window-pwned-1-script")

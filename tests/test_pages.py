@@ -35,6 +35,7 @@ def test_every_page_is_generated() -> None:
         "models/broken.md",
         "models/chat.md",
         "models/embed.md",
+        "models/fields.md",
         "models/governance.md",
         "models/graph.md",
         "models/guard.md",

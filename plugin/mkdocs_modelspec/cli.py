@@ -1,4 +1,4 @@
-"""The ``modelspec`` command: validate specs in CI, print the format's JSON Schema.
+"""The ``modelspec`` command: validate specs in CI, export the catalog, generate pages.
 
 Exit status: 0 when there is no error, 1 when there is one (or a warning under
 ``--strict``), 2 on a usage error.
@@ -19,6 +19,7 @@ from .catalog import Catalog, build_catalog
 from .diagnostics import Diagnostic
 from .format import json_schema
 from .loading import DEFAULT_MAX_FILE_SIZE, load_roots
+from .pages import ASSET_FOLDER, Options, Site, normalise_prefix, write
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -73,12 +74,50 @@ def _parser() -> argparse.ArgumentParser:
         metavar="BYTES",
         help=f"largest spec file read, in bytes (default {DEFAULT_MAX_FILE_SIZE})",
     )
+    export = commands.add_parser(
+        "export",
+        help="write the catalog as JSON (the site's models.json)",
+        description="Write the catalog as JSON: every spec, its problems and its links.",
+    )
+    _specs_option(export)
+    export.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="write to FILE (default: stdout)"
+    )
+    generate = commands.add_parser(
+        "generate",
+        help="write the generated pages as Markdown, for any static site tool",
+        description=(
+            "Write the pages the plugin would add (and models.json, the schema, the "
+            "specs as YAML and JSON, the CSS and JavaScript) under OUT_DIR, at the "
+            "paths the plugin gives them relative to the docs folder."
+        ),
+    )
+    generate.add_argument("out_dir", type=Path, metavar="OUT_DIR", help="usually your docs folder")
+    _specs_option(generate)
+    generate.add_argument(
+        "--prefix", default="models/", help="folder of the pages in OUT_DIR (default models/)"
+    )
+    generate.add_argument(
+        "--no-directory-urls",
+        action="store_true",
+        help="the site serves pages as name.html rather than name/",
+    )
     commands.add_parser(
         "schema",
         help="print the JSON Schema of the format",
         description="Print the JSON Schema (draft 2020-12) generated from the format's models.",
     )
     return parser
+
+
+def _specs_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--specs",
+        type=Path,
+        action="append",
+        metavar="DIR",
+        help="a specs folder (repeat for several; default: specs/)",
+    )
 
 
 def load_catalog(
@@ -136,6 +175,45 @@ def _validate(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if failed else EXIT_OK
 
 
+def _site(args: argparse.Namespace) -> Site:
+    folders = args.specs or [Path("specs")]
+    for folder in folders:
+        if not folder.is_dir():
+            raise _Usage(f"no such folder: {folder}")
+    catalog = load_catalog(folders)
+    prefix = getattr(args, "prefix", "models/")
+    try:
+        normalise_prefix(prefix)
+    except ValueError as error:
+        raise _Usage(str(error)) from None
+    return Site(
+        catalog,
+        Options(prefix=prefix, directory_urls=not getattr(args, "no_directory_urls", False)),
+    )
+
+
+def _export(args: argparse.Namespace) -> int:
+    text = json.dumps(_site(args).export(), indent=2, ensure_ascii=False) + "\n"
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        args.output.write_text(text, encoding="utf-8")
+    return EXIT_OK
+
+
+def _generate(args: argparse.Namespace) -> int:
+    site = _site(args)
+    written = write(site, args.out_dir)
+    problems = len(site.catalog.diagnostics)
+    print(
+        f"wrote {len(written)} files under {args.out_dir} "
+        f"({len(site.views)} models, {problems} problems); add "
+        f"{ASSET_FOLDER}modelspec.css and {ASSET_FOLDER}modelspec.js to your site's "
+        "stylesheets and scripts"
+    )
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``modelspec`` console script."""
     # A short-lived command over acyclic data: the cyclic garbage collector would
@@ -147,6 +225,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "validate":
             return _validate(args)
+        if args.command == "export":
+            return _export(args)
+        if args.command == "generate":
+            return _generate(args)
         print(json.dumps(json_schema(), indent=2))
         return EXIT_OK
     except _Usage as error:

@@ -1,26 +1,33 @@
-"""Catalog -> the generated pages (Markdown), for the plugin and ``modelspec generate``.
+"""Catalog -> everything the site gains: pages (Markdown), downloads, exports, embeds.
 
-One function, :func:`generate`, makes every page; the plugin hands them to MkDocs as
-in-memory files, the command line writes them to a folder. Both therefore publish
-the same content at the same paths.
+One :class:`Site` makes it all; the plugin hands the results to MkDocs as in-memory
+files, ``modelspec generate`` and ``modelspec export`` write them to disk. Both
+therefore publish the same content at the same paths.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import os
-from collections.abc import Sequence
+import posixpath
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from . import __version__
 from .catalog import Catalog
+from .format import json_schema
 from .loading import SpecFile
-from .rendering import environment, render
-from .views import ModelView, Sources, model_views
+from .rendering import ASSETS, environment, render
+from .views import ModelView, Sources, model_views, slugify
+from .views.fields import fields_page
 from .views.governance import governance_page
 from .views.graph import SPLIT_AT, graph_page, neighbourhood
 from .views.hardware import hardware_page
 from .views.index import catalog_page
-from .views.model import model_page
+from .views.model import SECTIONS, model_page
 from .views.ownership import ownership_page
 from .views.problems import problems_page
 
@@ -31,8 +38,14 @@ OVERVIEWS = (
     ("ownership.md", "Ownership", "ownership.md.jinja"),
     ("governance.md", "Governance", "governance.md.jinja"),
     ("graph.md", "Dependency graph", "graph.md.jinja"),
+    ("fields.md", "Field reference", "fields.md.jinja"),
     ("problems.md", "Problems", "problems.md.jinja"),
 )
+#: Site-root paths of the exports.
+MODELS_JSON = "models.json"
+SCHEMA_JSON = "schemas/modelspec-v1alpha1.json"
+ASSET_FOLDER = "assets/modelspec/"
+ASSET_NAMES = ("modelspec.css", "modelspec.js")
 
 
 @dataclass
@@ -61,6 +74,14 @@ class Page:
     team: str | None = None
 
 
+@dataclass(frozen=True)
+class Backlink:
+    """A handwritten page that links to or embeds a model."""
+
+    src_uri: str
+    title: str
+
+
 def normalise_prefix(prefix: str) -> str:
     """``models``, ``/models/`` -> ``models/``; ``""`` -> ``""`` (the docs folder itself)."""
     parts = [p for p in prefix.replace("\\", "/").split("/") if p not in ("", ".")]
@@ -69,44 +90,246 @@ def normalise_prefix(prefix: str) -> str:
     return "/".join(parts) + "/" if parts else ""
 
 
-def generate(catalog: Catalog, options: Options) -> tuple[list[Page], list[ModelView]]:
-    """Every generated page: the overview pages first, then one page per model."""
-    prefix = normalise_prefix(options.prefix)
-    env = environment(options.custom_templates)
-    views = model_views(catalog, options.sources)
-    by_spec = {v.spec: v for v in views}
+class Site:
+    """The catalog as a site: its views, and what each page and file holds."""
 
-    def href(view: ModelView) -> str:
-        """The URL of a model page from another page of the same folder, for raw HTML."""
+    def __init__(self, catalog: Catalog, options: Options) -> None:
+        self.catalog = catalog
+        self.options = options
+        self.prefix = normalise_prefix(options.prefix)
+        self.env = environment(options.custom_templates)
+        self.views = model_views(catalog, options.sources)
+        self.by_spec = {v.spec: v for v in self.views}
+        self._by_name: dict[str, ModelView] = {}
+        for view in self.views:
+            if view.spec.name is not None:
+                self._by_name.setdefault(view.spec.name, view)
+        self._by_slug = {v.slug: v for v in self.views}
+
+    def find(self, name: str) -> ModelView | None:
+        """A model by ``metadata.name`` (or by its page name)."""
+        return self._by_name.get(name) or self._by_slug.get(slugify(name))
+
+    def url(self, view: ModelView) -> str:
+        """The URL of a model's page, relative to the site root."""
+        if self.options.directory_urls:
+            return f"{self.prefix}{view.slug}/"
+        return f"{self.prefix}{view.slug}.html"
+
+    def _href(self, view: ModelView) -> str:
         # Markdown links are resolved by MkDocs; links inside SVG are not, so they are
-        # written as the browser will need them.
-        return f"../{view.slug}/" if options.directory_urls else f"{view.slug}.html"
+        # written as the browser needs them, from a page of the generated folder.
+        return f"../{view.slug}/" if self.options.directory_urls else f"{view.slug}.html"
 
-    contexts = {
-        "index.md": catalog_page(views),
-        "hardware.md": hardware_page(views),
-        "ownership.md": ownership_page(views),
-        "governance.md": governance_page(views, catalog, by_spec),
-        "graph.md": graph_page(views, catalog, by_spec, href, options.graph_split_at),
-        "problems.md": problems_page(views),
-    }
-    pages = [
-        Page(prefix + name, title, render(env, template, page=contexts[name]))
-        for name, title, template in OVERVIEWS
-    ]
-    for view in views:
-        page = model_page(view, catalog, by_spec)
-        graph = neighbourhood(view, catalog, by_spec, href)
-        pages.append(
-            Page(
-                src_uri=prefix + view.page,
-                title=view.name,
-                content=render(env, "model.md.jinja", page=page, graph=graph),
-                spec=view.spec,
-                team=view.team,
+    # --- pages -----------------------------------------------------------------
+
+    def pages(self, backlinks: Mapping[str, Sequence[Backlink]] | None = None) -> list[Page]:
+        """Every generated page: the overview pages first, then one page per model.
+
+        ``backlinks`` maps a model's page name to the handwritten pages that link to
+        or embed it (shown as "referenced by").
+        """
+        catalog, views, by_spec = self.catalog, self.views, self.by_spec
+        contexts = {
+            "index.md": catalog_page(views),
+            "hardware.md": hardware_page(views),
+            "ownership.md": ownership_page(views),
+            "governance.md": governance_page(views, catalog, by_spec),
+            "graph.md": graph_page(
+                views, catalog, by_spec, self._href, self.options.graph_split_at
+            ),
+            "fields.md": fields_page(views),
+            "problems.md": problems_page(views),
+        }
+        pages = [
+            Page(self.prefix + name, title, render(self.env, template, page=contexts[name]))
+            for name, title, template in OVERVIEWS
+        ]
+        for view in views:
+            page = model_page(view, catalog, by_spec)
+            referenced = [
+                (b.title, posixpath.relpath(b.src_uri, self.prefix or "."))
+                for b in (backlinks or {}).get(view.slug, [])
+            ]
+            content = render(
+                self.env,
+                "model.md.jinja",
+                page=page,
+                graph=neighbourhood(view, catalog, by_spec, self._href),
+                downloads=self.downloads(view),
+                referenced=referenced,
             )
-        )
-    return pages, views
+            pages.append(Page(self.prefix + view.page, view.name, content, view.spec, view.team))
+        return pages
+
+    def downloads(self, view: ModelView) -> dict[str, str]:
+        """The spec of a model as files beside its page: ``{"YAML": "slug.yaml", ...}``."""
+        if view.spec.source is None:
+            return {}
+        found = {"YAML": f"{view.slug}.yaml"}
+        if isinstance(view.spec.data, dict):
+            found["JSON"] = f"{view.slug}.json"
+        return found
+
+    # --- files -----------------------------------------------------------------
+
+    def files(self) -> dict[str, str]:
+        """Every other file the site gains: src_uri (from the docs root) -> text."""
+        out: dict[str, str] = {
+            MODELS_JSON: json.dumps(self.export(), indent=2, ensure_ascii=False) + "\n",
+            SCHEMA_JSON: json.dumps(json_schema(), indent=2) + "\n",
+        }
+        for view in self.views:
+            downloads = self.downloads(view)
+            if "YAML" in downloads:
+                out[self.prefix + downloads["YAML"]] = view.spec.source or ""
+            if "JSON" in downloads:
+                out[self.prefix + downloads["JSON"]] = (
+                    json.dumps(_json_safe(view.spec.data), indent=2, ensure_ascii=False) + "\n"
+                )
+        for name in ASSET_NAMES:
+            out[ASSET_FOLDER + name] = (ASSETS / name).read_text(encoding="utf-8")
+        return out
+
+    def export(self) -> dict[str, Any]:
+        """The catalog as data: what ``models.json`` and ``modelspec export`` hold."""
+        models = []
+        for view in sorted(self.views, key=lambda v: v.spec.display):
+            spec = view.spec
+            links = {link.index: link for link in self.catalog.links.get(spec, [])}
+            deps = []
+            raw = view.data.get("spec", {}) if isinstance(view.data, dict) else {}
+            pipeline = raw.get("pipeline") if isinstance(raw, dict) else None
+            declared = pipeline.get("dependencies") if isinstance(pipeline, dict) else None
+            for index, dep in enumerate(declared if isinstance(declared, list) else []):
+                if not isinstance(dep, dict):
+                    continue
+                link = links.get(index)
+                target = self.by_spec.get(link.target) if link and link.target else None
+                deps.append(
+                    {
+                        "id": _json_safe(dep.get("id")),
+                        "role": _json_safe(dep.get("role")),
+                        "required": dep.get("required", True) is not False,
+                        "specRef": _json_safe(dep.get("specRef")),
+                        "model": target.name if target else None,
+                    }
+                )
+            models.append(
+                {
+                    "name": view.name,
+                    "url": self.url(view),
+                    "source": spec.rel,
+                    "file": spec.display,
+                    "valid": spec.valid,
+                    "team": view.team,
+                    "owner": view.owner,
+                    "contact": view.contact,
+                    "spec": _json_safe(spec.data) if spec.data is not None else None,
+                    "dependencies": deps,
+                    "dependents": sorted(
+                        {self.by_spec[link.source].name for link in self.catalog.dependents[spec]}
+                    ),
+                    "problems": len(spec.diagnostics),
+                }
+            )
+        return {
+            "generator": f"mkdocs-modelspec {__version__}",
+            "apiVersion": "piqc.ai/v1alpha1",
+            "models": models,
+            "diagnostics": [d.to_json() for d in self.catalog.diagnostics],
+        }
+
+    # --- embeds ----------------------------------------------------------------
+
+    def embed(self, kind: str, args: Sequence[str], base: str) -> str:
+        """The Markdown of an embed; raises ``ValueError`` with a message on a mistake.
+
+        ``base`` is the way from the embedding page to the generated folder.
+        """
+        if kind in ("card", "section"):
+            if not args:
+                raise ValueError(f"modelspec:{kind} needs a model name")
+            view = self.find(args[0])
+            if view is None:
+                raise ValueError(f"unknown model {args[0]!r}")
+            page = model_page(view, self.catalog, self.by_spec)
+            if kind == "card":
+                return render(
+                    self.env, "embed_card.md.jinja", view=view, glance=page.glance, base=base
+                )
+            sections = dict(SECTIONS)
+            if (
+                len(args) < 2
+                or args[1] not in sections
+                or args[1] in ("dependencies", "pipeline", "source")
+            ):
+                known = ", ".join(
+                    s for s in sections if s not in ("dependencies", "pipeline", "source")
+                )
+                raise ValueError(f"modelspec:section needs a section: one of {known}")
+            return render(
+                self.env,
+                "embed_section.md.jinja",
+                view=view,
+                page=page,
+                anchor=args[1],
+                title=sections[args[1]],
+                base=base,
+            )
+        if kind in ("catalog", "hardware"):
+            filters = _filters(args)
+            chosen = [v for v in self.views if _matches(v, filters)]
+            shown = ", ".join(f"{k}={v}" for k, v in filters.items()) or "(no filter)"
+            if kind == "catalog":
+                rows = sorted(chosen, key=lambda v: (v.name.lower(), v.slug))
+                return render(
+                    self.env, "embed_catalog.md.jinja", rows=rows, filters=shown, base=base
+                )
+            groups = hardware_page(chosen).groups
+            return render(
+                self.env, "embed_hardware.md.jinja", groups=groups, filters=shown, base=base
+            )
+        raise ValueError(f"unknown embed modelspec:{kind} (card, section, catalog, hardware)")
+
+
+def generate(catalog: Catalog, options: Options) -> tuple[list[Page], list[ModelView]]:
+    """Every generated page of ``catalog`` (with no backlinks), and the model views."""
+    site = Site(catalog, options)
+    return site.pages(), site.views
+
+
+FILTERS = ("team", "accelerator", "environment")
+
+
+def _filters(args: Iterable[str]) -> dict[str, str]:
+    found = {}
+    for arg in args:
+        key, sep, value = arg.partition("=")
+        if not sep or key not in FILTERS:
+            raise ValueError(f"unknown filter {arg!r}: use team=, accelerator= or environment=")
+        found[key] = value
+    return found
+
+
+def _matches(view: ModelView, filters: Mapping[str, str]) -> bool:
+    values = {
+        "team": view.team,
+        "accelerator": view.accelerator_type,
+        "environment": view.environment,
+    }
+    return all((values[k] or "").lower() == v.lower() for k, v in filters.items())
+
+
+def _json_safe(value: Any) -> Any:
+    """YAML data as JSON: non-finite numbers become text (JSON has no NaN)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_safe(v) for v in value]
+    return value
 
 
 def edit_path(spec: SpecFile, docs_dir: str) -> str:
@@ -114,9 +337,13 @@ def edit_path(spec: SpecFile, docs_dir: str) -> str:
     return os.path.relpath(spec.path, docs_dir).replace(os.sep, "/")
 
 
-def write(pages: Sequence[Page], out_dir: Path) -> None:
-    """Write pages as Markdown files under ``out_dir`` (``modelspec generate``)."""
-    for page in pages:
-        target = out_dir / page.src_uri
+def write(site: Site, out_dir: Path) -> list[str]:
+    """Write every page and file under ``out_dir`` (``modelspec generate``)."""
+    written = []
+    outputs = {page.src_uri: page.content for page in site.pages()} | site.files()
+    for src_uri, text in outputs.items():
+        target = out_dir / src_uri
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(page.content, encoding="utf-8")
+        target.write_text(text, encoding="utf-8")
+        written.append(src_uri)
+    return written

@@ -1,15 +1,20 @@
 """The MkDocs plugin: wires loading, checking and page generation into MkDocs events.
 
 Everything here is MkDocs plumbing; the work is done by plain functions in the other
-modules (loading, catalog, views, rendering, pages), which the command line uses too.
+modules (loading, catalog, views, rendering, pages, references), which the command
+line uses too.
 """
 
 from __future__ import annotations
 
 import os
+import posixpath
+import re
 import time
+from collections import defaultdict
 from typing import Any
 
+from mkdocs.config.base import ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -19,15 +24,22 @@ from mkdocs.structure.pages import Page
 from .catalog import build_catalog
 from .config import ModelSpecConfig
 from .loading import load_roots
-from .pages import Options, edit_path, generate, normalise_prefix
+from .pages import (
+    ASSET_FOLDER,
+    Backlink,
+    Options,
+    Site,
+    edit_path,
+    normalise_prefix,
+)
 from .pages import Page as GeneratedPage
-from .rendering import ASSETS
+from .references import ANCHORS, rewrite, scan
 from .rendering.escape import html
 from .views import Sources
 
 log = get_plugin_logger(__name__)
 
-ASSET_FOLDER = "assets/modelspec/"
+_H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 
 class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
@@ -35,6 +47,7 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
 
     def __init__(self) -> None:
         self.roots: list[str] = []
+        self.site: Site | None = None
         self.pages: list[GeneratedPage] = []
         self.generated: set[str] = set()
 
@@ -49,8 +62,6 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
         try:
             normalise_prefix(self.config.prefix)
         except ValueError as error:
-            from mkdocs.config.base import ValidationError
-
             raise ValidationError(f"modelspec: prefix: {error}") from None
         config.extra_css.append(ASSET_FOLDER + "modelspec.css")
         config.extra_javascript.append(ASSET_FOLDER + "modelspec.js")
@@ -70,17 +81,20 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
         for diagnostic in catalog.diagnostics:
             # Warnings make `mkdocs build --strict` fail, as a broken spec should.
             log.warning(diagnostic.format())
-        options = Options(
-            prefix=self.config.prefix,
-            sources=Sources(
-                team=self.config.team, owner=self.config.owner, contact=self.config.contact
+        site = self.site = Site(
+            catalog,
+            Options(
+                prefix=self.config.prefix,
+                sources=Sources(
+                    team=self.config.team, owner=self.config.owner, contact=self.config.contact
+                ),
+                custom_templates=self.config.custom_templates,
+                directory_urls=config.use_directory_urls,
+                graph_split_at=self.config.graph_split_at,
             ),
-            custom_templates=self.config.custom_templates,
-            directory_urls=config.use_directory_urls,
-            graph_split_at=self.config.graph_split_at,
         )
-        self.pages, _ = generate(catalog, options)
-        self.generated = {page.src_uri for page in self.pages}
+        self.pages = site.pages(self._backlinks(files, site))
+        self.generated = set()
         for page in self.pages:
             if files.get_file_from_path(page.src_uri) is not None:
                 log.warning(
@@ -98,17 +112,83 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
             if page.spec is not None:
                 file.edit_uri = edit_path(page.spec, config.docs_dir)
             files.append(file)
-        for name in ("modelspec.css", "modelspec.js"):
-            if files.get_file_from_path(ASSET_FOLDER + name) is None:
-                files.append(
-                    File.generated(config, ASSET_FOLDER + name, abs_src_path=str(ASSETS / name))
-                )
+            self.generated.add(page.src_uri)
+        for src_uri, text in site.files().items():
+            if files.get_file_from_path(src_uri) is None:
+                files.append(File.generated(config, src_uri, content=text))
         invalid = sum(1 for s in specs if not s.valid)
         log.info(
             f"loaded {len(specs)} specs, {invalid} invalid, "
             f"{len(catalog.diagnostics)} problems, in {time.perf_counter() - started:.2f} s"
         )
         return files
+
+    def _backlinks(self, files: Files, site: Site) -> dict[str, list[Backlink]]:
+        """The handwritten pages that link to or embed each model, by page name."""
+        found: dict[str, list[Backlink]] = defaultdict(list)
+        for file in files.documentation_pages():
+            if file.generated_by is not None:
+                continue
+            try:
+                text = file.content_string
+            except (OSError, UnicodeError):
+                continue  # MkDocs reports the file itself
+            if "modelspec:" not in text:
+                continue
+            heading = _H1.search(text)
+            title = heading.group(1) if heading else file.src_uri
+            for ref in scan(text):
+                if ref.kind in ("link", "card", "section") and ref.args:
+                    view = site.find(ref.args[0])
+                    if view is not None and all(
+                        b.src_uri != file.src_uri for b in found[view.slug]
+                    ):
+                        found[view.slug].append(Backlink(file.src_uri, title))
+        return found
+
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        site = self.site
+        if site is None or page.file.src_uri in self.generated or "modelspec:" not in markdown:
+            return None
+        folder = posixpath.dirname(page.file.src_uri) or "."
+        base = posixpath.relpath(site.prefix or ".", folder) + "/"
+
+        def resolve(name: str, section: str) -> str:
+            view = site.find(name)
+            if view is None:
+                raise ValueError(f"unknown model {name!r} in a modelspec: link")
+            if section and section not in ANCHORS:
+                raise ValueError(
+                    f"unknown section {section!r} of {name} (one of {', '.join(sorted(ANCHORS))})"
+                )
+            target = posixpath.relpath(site.prefix + view.page, folder)
+            return target + (f"#{section}" if section else "")
+
+        def embed(kind: str, words: tuple[str, ...]) -> str:
+            return site.embed(kind, words, "" if base == "./" else base)
+
+        rewritten, mistakes = rewrite(markdown, resolve, embed)
+        where = os.path.relpath(page.file.abs_src_path or page.file.src_uri)
+        for mistake in mistakes:
+            log.warning(f"{where}:{mistake.line}: {mistake.message}")
+        return rewritten
+
+    def on_page_content(
+        self, html_text: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        if page.file.src_uri not in self.generated:
+            return None
+        # The toc extension unescapes heading text into the table of contents, which
+        # themes (and the search index) then print as HTML. A heading of a generated
+        # page can hold text from a spec: escape it again there.
+        _escape_toc(page.toc)
+        autorefs = config.plugins.get("autorefs")
+        spec_page = next((p for p in self.pages if p.src_uri == page.file.src_uri), None)
+        if autorefs is not None and spec_page is not None and spec_page.spec is not None:
+            _register(autorefs, page, spec_page.title)
+        return None
 
     def on_nav(
         self, nav: Navigation, /, *, config: MkDocsConfig, files: Files
@@ -117,7 +197,7 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
             return None
         teams: dict[str, list[Any]] = {}
         for page in self.pages:
-            if page.spec is None:
+            if page.spec is None or page.src_uri not in self.generated:
                 continue
             file = files.get_file_from_path(page.src_uri)
             if file is None or file.page is None:
@@ -131,16 +211,6 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
         nav.items.append(Section("Models by team", sections))  # type: ignore[arg-type]
         return nav
 
-    def on_page_content(
-        self, html_text: str, /, *, page: Page, config: MkDocsConfig, files: Files
-    ) -> str | None:
-        if page.file.src_uri in self.generated:
-            # The toc extension unescapes heading text into the table of contents,
-            # which themes (and the search index) then print as HTML. A heading of
-            # a generated page can hold text from a spec: escape it again there.
-            _escape_toc(page.toc)
-        return None
-
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.config.enabled:
             for root in self.roots:
@@ -153,3 +223,13 @@ def _escape_toc(items: Any) -> None:
     for item in items:
         item.title = html(item.title)
         _escape_toc(item.children)
+
+
+def _register(autorefs: Any, page: Page, name: str) -> None:
+    """Make ``[NAME][]`` resolve to the model's page, as autorefs does for its own ids."""
+    heading = next(iter(page.toc), None)  # the page's title heading
+    anchor = heading.id if heading is not None else None
+    try:
+        autorefs.register_anchor(page, name, anchor, title=html(name), primary=True)
+    except TypeError:  # autorefs before 1.0 took the page's URL
+        autorefs.register_anchor(page.url, name)

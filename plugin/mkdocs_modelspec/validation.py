@@ -52,11 +52,12 @@ def describe(value: Any) -> str:
     return type(value).__name__  # pragma: no cover - YAML gives nothing else
 
 
-def _data_path(data: Any, loc: tuple[str | int, ...]) -> Path:
+def _data_path(data: Any, loc: tuple[str | int, ...], missing: bool = False) -> Path:
     """The part of a pydantic ``loc`` that names places in the data.
 
     Unions add the name of the member that failed (``count.int``); those names are
-    not keys of the data, so the walk stops before them.
+    not keys of the data, so the walk stops before them. Only for a ``missing`` error
+    does the last part name a key that is not there (the missing field).
     """
     path: list[str | int] = []
     node = data
@@ -65,7 +66,7 @@ def _data_path(data: Any, loc: tuple[str | int, ...]) -> Path:
             isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
         ):
             node = node[part]  # type: ignore[index]  # checked on the line above
-        elif isinstance(node, dict) and index == len(loc) - 1:
+        elif missing and isinstance(node, dict) and index == len(loc) - 1:
             path.append(part)  # a missing key: it names the field that is missing
             break
         else:
@@ -126,7 +127,7 @@ def _translate(data: Any, errors: Iterable[Any], locate: Locate) -> list[Problem
     seen: set[tuple[Path, str]] = set()
     for error in errors:
         kind = error["type"]
-        path = _data_path(data, tuple(error["loc"]))
+        path = _data_path(data, tuple(error["loc"]), kind == "missing")
         family = "type" if kind.endswith("_type") or kind == "value_error" else kind
         if (path, family) in seen:
             continue  # the other member of a union said the same thing
@@ -209,7 +210,7 @@ def _wrong_type(
     data: Any, path: Path, error: Any, errors: Iterable[Any], locate: Locate
 ) -> Problem:
     value = _value_at(data, path)
-    kinds = {e["type"] for e in errors if _data_path(data, tuple(e["loc"])) == path}
+    kinds = {e["type"] for e in errors if _data_path(data, tuple(e["loc"]), e["type"] == "missing") == path}
     if error["type"] == "value_error" or ("int_type" in kinds and "float_type" not in kinds):
         wanted = "a whole number"
     elif "int_type" in kinds or "float_type" in kinds:
@@ -218,7 +219,7 @@ def _wrong_type(
         integral = any(
             "function-after" in str(e["loc"][-1])
             for e in errors
-            if _data_path(data, tuple(e["loc"])) == path
+            if _data_path(data, tuple(e["loc"]), e["type"] == "missing") == path
         )
         wanted = "a whole number" if integral else "a number"
     else:

@@ -46,7 +46,7 @@ def environment(custom_templates: str | Path | None = None) -> jinja2.Environmen
         html=html,
         front_matter=front_matter,
         number=number,
-        link=link,
+        raw=Md,  # for a template's own literals only, never for values from a spec
         plain_number=plain_number,
     )
     env.globals.update(
@@ -69,11 +69,18 @@ def number(value: Any, unit: str = "") -> Md:
     return md(f"{plain_number(value)} {unit}".strip())
 
 
-def link(text: Any, target: str | None, fragment: str = "") -> Md:
-    """A Markdown link to a page of this site (``target`` is ours, never a spec's)."""
+@jinja2.pass_context
+def link(context: Any, text: Any, target: str | None, fragment: str = "") -> Md:
+    """A Markdown link to a generated page (``target`` is ours, never a spec's).
+
+    ``target`` is relative to the folder of the generated pages; a page elsewhere
+    (an embed in a design doc) renders with ``base``, the way from there to that
+    folder.
+    """
     if target is None:
         return md(text)
-    return Md(f"[{md(text)}]({target}{'#' + fragment if fragment else ''})")
+    base = context.get("base", "")
+    return Md(f"[{md(text)}]({base}{target}{'#' + fragment if fragment else ''})")
 
 
 def external(text: Any, url: Any) -> Md:

@@ -93,13 +93,17 @@ def code(value: Any) -> Md:
     return Md(f"{fence}{pad}{text}{pad}{fence}")
 
 
-_HTML_TABLE = str.maketrans(dict.fromkeys(_CONTROL.replace("\t", ""), "\ufffd"))
+# Line breaks as references: the raw HTML blocks the plugin writes must stay on one
+# line (a blank line would end them), and &#10; still breaks lines in <pre>.
+_HTML_TABLE = str.maketrans(
+    {**dict.fromkeys(_CONTROL, "\ufffd"), "\n": "&#10;", "\r": "&#13;"}
+)
 
 
 def html(value: Any) -> Md:
     """Text or an attribute value inside raw HTML."""
     text = _plain(value) if not isinstance(value, str) else value
-    return Md(_html.escape(text.translate(_HTML_TABLE), quote=True))
+    return Md(_html.escape(text, quote=True).translate(_HTML_TABLE))
 
 
 def href(value: Any) -> Md | None:

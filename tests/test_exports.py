@@ -1,0 +1,179 @@
+"""models.json, `modelspec export`, `modelspec generate`, the schema and the field reference."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+
+from mkdocs_modelspec.catalog import build_catalog
+from mkdocs_modelspec.cli import main
+from mkdocs_modelspec.format import json_schema
+from mkdocs_modelspec.loading import load_roots
+from mkdocs_modelspec.pages import Options, Site
+from mkdocs_modelspec.views.fields import fields_page, schema_fields
+
+from conftest import FIXTURES, PUBLISHED_SCHEMA, ROOT
+from sites import CONFIG, build, make_site, read_page
+
+CATALOG = FIXTURES / "catalog"
+
+
+def test_models_json_lists_every_spec_with_a_url_that_exists(tmp_path: Path) -> None:
+    root = make_site(tmp_path, CATALOG)
+    assert build(root).returncode == 0
+    site = root / "site"
+    document = json.loads((site / "models.json").read_text())
+    assert set(document) == {"generator", "apiVersion", "models", "diagnostics"}
+    assert [m["source"] for m in document["models"]] == [
+        "broken.modelspec.yaml",
+        "guard.modelspec.yaml",
+        "rag/chat.modelspec.yaml",
+        "rag/embed.modelspec.yaml",
+    ]
+    for model in document["models"]:
+        assert (site / model["url"] / "index.html").is_file(), model["url"]
+        assert set(model) >= {
+            "name",
+            "url",
+            "source",
+            "valid",
+            "team",
+            "owner",
+            "spec",
+            "dependencies",
+            "dependents",
+        }
+    chat = next(m for m in document["models"] if m["name"] == "chat")
+    assert chat["valid"] is True
+    assert chat["team"] == "assistant"
+    assert chat["owner"] == "assistant-owners"
+    assert chat["spec"]["spec"]["runtime"]["accelerator"]["count"] == 4
+    assert chat["dependencies"][0] == {
+        "id": "embedder",
+        "role": "input",
+        "required": True,
+        "specRef": "./embed.modelspec.yaml",
+        "model": "embed",
+    }
+    assert chat["dependencies"][2]["model"] is None  # the missing reranker
+    guard = next(m for m in document["models"] if m["name"] == "guard")
+    assert guard["dependents"] == ["chat"]
+    broken = next(m for m in document["models"] if m["name"] == "broken")
+    assert broken["valid"] is False
+    codes = {(d["file"], d["line"], d["column"], d["code"]) for d in document["diagnostics"]}
+    assert ("specs/broken.modelspec.yaml", 18, 14, "wrong-type") in codes
+    for diagnostic in document["diagnostics"]:
+        assert set(diagnostic) >= {"file", "line", "column", "severity", "code", "message"}
+
+
+def test_each_model_page_offers_its_spec_as_yaml_and_json(tmp_path: Path) -> None:
+    root = make_site(tmp_path, CATALOG)
+    assert build(root, "--strict").returncode == 1  # the catalog has problems on purpose
+    assert build(root).returncode == 0
+    site = root / "site"
+    yaml_text = (site / "models/chat.yaml").read_text()
+    assert yaml_text == (CATALOG / "rag/chat.modelspec.yaml").read_text()
+    as_json = json.loads((site / "models/chat.json").read_text())
+    assert as_json["metadata"]["name"] == "chat"
+    links = [a.get("href") for tag, a in read_page(site, "models/chat").elements if tag == "a"]
+    assert "../chat.yaml" in links
+    assert "../chat.json" in links
+
+
+def test_the_schema_is_published_and_validates_like_the_published_one(tmp_path: Path) -> None:
+    root = make_site(tmp_path, CATALOG)
+    assert build(root).returncode == 0
+    published = json.loads((root / "site/schemas/modelspec-v1alpha1.json").read_text())
+    assert published == json_schema()
+    validator = jsonschema.Draft202012Validator(published)
+    reference = jsonschema.Draft202012Validator(json.loads(PUBLISHED_SCHEMA.read_text()))
+    import yaml
+
+    for path in sorted(CATALOG.rglob("*.yaml")):
+        data = yaml.safe_load(path.read_text())
+        assert validator.is_valid(data) == reference.is_valid(data), path
+
+
+def test_export_writes_the_same_catalog_as_models_json(tmp_path: Path, capsys, monkeypatch) -> None:
+    root = make_site(tmp_path, CATALOG)
+    assert build(root).returncode == 0
+    monkeypatch.chdir(root)
+    assert main(["export"]) == 0
+    exported = json.loads(capsys.readouterr().out)
+    assert exported == json.loads((root / "site/models.json").read_text())
+    assert main(["export", "--specs", "specs", "-o", "out.json"]) == 0
+    assert json.loads((root / "out.json").read_text()) == exported
+
+
+def _article(html: str) -> str:
+    """The page's content, without the parts that depend on how it was made."""
+    match = re.search(r'<article class="md-content__inner md-typeset">(.*?)</article>', html, re.S)
+    assert match, "no article"
+    body = re.sub(r'<a href="[^"]*" title="Edit this page".*?</a>', "", match.group(1), flags=re.S)
+    return body.strip()
+
+
+def test_generated_markdown_builds_with_plain_mkdocs_into_the_same_pages(
+    tmp_path: Path, monkeypatch
+) -> None:
+    with_plugin = make_site(tmp_path / "plugin", CATALOG, theme="material")
+    assert build(with_plugin).returncode == 0
+    plain = make_site(tmp_path / "plain", CATALOG, theme="material")
+    monkeypatch.chdir(plain)
+    assert main(["generate", "docs"]) == 0
+    config = CONFIG.format(theme="material", nav="", options="      enabled: false")
+    config += "extra_css: [assets/modelspec/modelspec.css]\n"
+    config += "extra_javascript: [assets/modelspec/modelspec.js]\n"
+    (plain / "mkdocs.yml").write_text(config.replace("  - modelspec:\n      enabled: false\n", ""))
+    done = build(plain, "--strict")
+    assert done.returncode == 0, done.stderr
+    pages = sorted(
+        p.relative_to(with_plugin / "site").as_posix()
+        for p in (with_plugin / "site/models").rglob("index.html")
+    )
+    assert len(pages) == 11
+    for page in pages:
+        ours = (with_plugin / "site" / page).read_text()
+        theirs = (plain / "site" / page).read_text()
+        assert _article(ours) == _article(theirs), page
+    for name in ("models.json", "schemas/modelspec-v1alpha1.json", "models/chat.yaml"):
+        assert (plain / "site" / name).read_text() == (with_plugin / "site" / name).read_text()
+
+
+def test_the_field_reference_lists_every_field_of_the_schema() -> None:
+    specs = load_roots([ROOT / "specs"])
+    site = Site(build_catalog(specs, [ROOT / "specs"]), Options())
+    page = fields_page(site.views)
+    listed = {row.path for row in page.rows}
+
+    def schema_paths(node: dict, root: dict, prefix: str = "") -> set[str]:
+        if "$ref" in node:
+            node = root["$defs"][node["$ref"].rsplit("/", 1)[-1]]
+        found = set()
+        for key, sub in node.get("properties", {}).items():
+            path = f"{prefix}.{key}" if prefix else key
+            found.add(path)
+            resolved = root["$defs"][sub["$ref"].rsplit("/", 1)[-1]] if "$ref" in sub else sub
+            if resolved.get("type") == "array":
+                found |= schema_paths(resolved["items"], root, path + "[]")
+            else:
+                found |= schema_paths(resolved, root, path)
+        return found
+
+    schema = json_schema()
+    assert listed == schema_paths(schema, schema)
+    assert len(listed) == len(list(schema_fields()))
+    rows = {row.path: row for row in page.rows}
+    count = rows["spec.runtime.accelerator.count"]
+    assert count.kind == "integer, at least 1"
+    assert count.required
+    assert count.description == "Number of accelerators per replica (at least 1)."
+    assert len(count.models) == 16  # every demo model declares it
+    assert rows["spec.operations.serving.protocol"].kind == "one of http, grpc"
+    assert rows["spec.pipeline.dependencies[].required"].kind == "true or false, default true"
+    warm = rows["spec.operations.scaling.warmPool"]
+    assert 0 < len(warm.models) < 16
+    assert all(v.data["spec"]["operations"]["scaling"].get("warmPool") for v in warm.models)
