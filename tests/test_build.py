@@ -75,6 +75,7 @@ def test_broken_specs_never_hide_the_others(tmp_path: Path) -> None:
         "bad-type",
         "bad-yaml",
         "binary",
+        "changes",
         "empty",
         "fields",
         "governance",
@@ -84,6 +85,7 @@ def test_broken_specs_never_hide_the_others(tmp_path: Path) -> None:
         "ok",
         "ownership",
         "problems",
+        "scorecards",
     ]
     problems = read_page(root / "site", "models/problems")
     for name in specs:
@@ -278,7 +280,7 @@ def test_hostile_specs_reach_pages_only_as_text(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     site = root / "site"
     pages = [p.parent.relative_to(site).as_posix() for p in (site / "models").rglob("index.html")]
-    assert len(pages) == 10
+    assert len(pages) == 12
     for url in pages:
         assert_inert(site, url)
     hostile = read_page(site, "models/script-window-pwned-1-script")

@@ -134,7 +134,7 @@ def test_generated_markdown_builds_with_plain_mkdocs_into_the_same_pages(
         p.relative_to(with_plugin / "site").as_posix()
         for p in (with_plugin / "site/models").rglob("index.html")
     )
-    assert len(pages) == 11
+    assert len(pages) == 13
     for page in pages:
         ours = (with_plugin / "site" / page).read_text()
         theirs = (plain / "site" / page).read_text()

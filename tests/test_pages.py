@@ -33,6 +33,7 @@ GENERATED = pages()
 def test_every_page_is_generated() -> None:
     assert sorted(GENERATED) == [
         "models/broken.md",
+        "models/changes.md",
         "models/chat.md",
         "models/embed.md",
         "models/fields.md",
@@ -43,6 +44,7 @@ def test_every_page_is_generated() -> None:
         "models/index.md",
         "models/ownership.md",
         "models/problems.md",
+        "models/scorecards.md",
     ]
 
 
@@ -63,7 +65,7 @@ def test_pages_show_what_a_reader_looks_for() -> None:
     assert "`./reranker.modelspec.yaml` (not in the catalog)" in chat
     assert "*The spec does not declare observability.*" in chat
     assert "## Source" in chat
-    assert 'id="L1"' in chat
+    assert 'class="modelspec-gutter"' in chat
     guard = GENERATED["models/guard.md"]
     assert "Used by:" in guard
     assert "[chat](chat.md)" in guard

@@ -1,7 +1,12 @@
-"""The ``modelspec`` command: validate specs in CI, export the catalog, generate pages.
+"""The ``modelspec`` command: validate specs in CI, export the catalog, generate pages,
+check readiness.
 
 Exit status: 0 when there is no error, 1 when there is one (or a warning under
-``--strict``), 2 on a usage error.
+``--strict``, or a model below its readiness level for ``check``), 2 on a usage error.
+
+``check``, ``export`` and ``generate`` read the plugin's options from ``mkdocs.yml``
+(``--config``; by default the ``mkdocs.yml`` of the working folder, when there is
+one), so that they score, size and publish the catalog as the site does.
 """
 
 from __future__ import annotations
@@ -11,15 +16,20 @@ import gc
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .catalog import Catalog, build_catalog
 from .diagnostics import Diagnostic
 from .format import json_schema
+from .history import History, not_read, read_history
 from .loading import DEFAULT_MAX_FILE_SIZE, load_roots
 from .pages import ASSET_FOLDER, Options, Site, normalise_prefix, write
+from .readiness import LEVEL_NAMES, Settings
+from .views import Sources
+from .views.scorecards import shortfalls
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -80,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Write the catalog as JSON: every spec, its problems and its links.",
     )
     _specs_option(export)
+    _config_option(export)
     export.add_argument(
         "-o", "--output", type=Path, metavar="FILE", help="write to FILE (default: stdout)"
     )
@@ -94,13 +105,34 @@ def _parser() -> argparse.ArgumentParser:
     )
     generate.add_argument("out_dir", type=Path, metavar="OUT_DIR", help="usually your docs folder")
     _specs_option(generate)
+    _config_option(generate)
     generate.add_argument(
-        "--prefix", default="models/", help="folder of the pages in OUT_DIR (default models/)"
+        "--prefix",
+        default=None,
+        help="folder of the pages in OUT_DIR (default: the plugin's prefix, models/)",
     )
     generate.add_argument(
         "--no-directory-urls",
         action="store_true",
         help="the site serves pages as name.html rather than name/",
+    )
+    check = commands.add_parser(
+        "check",
+        help="check that every model reaches its required readiness level",
+        description=(
+            "Score every spec with the readiness checks and print one line per model "
+            "below its required level: the level --min-level names, or else the level "
+            "mkdocs.yml requires of its environment (readiness: required:). "
+            "Exit status 1 when a model falls short."
+        ),
+    )
+    _specs_option(check)
+    _config_option(check)
+    check.add_argument(
+        "--min-level",
+        choices=LEVEL_NAMES,
+        metavar="LEVEL",
+        help=f"the level every model must reach: {', '.join(LEVEL_NAMES)}",
     )
     commands.add_parser(
         "schema",
@@ -117,6 +149,15 @@ def _specs_option(parser: argparse.ArgumentParser) -> None:
         action="append",
         metavar="DIR",
         help="a specs folder (repeat for several; default: specs/)",
+    )
+
+
+def _config_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="the site's mkdocs.yml, for the plugin's options (default: ./mkdocs.yml if any)",
     )
 
 
@@ -175,20 +216,87 @@ def _validate(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if failed else EXIT_OK
 
 
-def _site(args: argparse.Namespace) -> Site:
-    folders = args.specs or [Path("specs")]
+def plugin_options(path: Path | None) -> tuple[Any, Path | None]:
+    """The plugin's validated options from ``path`` (``./mkdocs.yml`` when None and it
+    exists), and the file read; the defaults when there is no file."""
+    from .config import ModelSpecConfig  # MkDocs is imported only when needed
+
+    explicit = path is not None
+    path = path if path is not None else Path("mkdocs.yml")
+    options: Any = {}
+    if path.is_file():
+        options = _plugin_entry(path)
+    elif explicit:
+        raise _Usage(f"no such file: {path}")
+    else:
+        path = None
+    config = ModelSpecConfig(config_file_path=str(path) if path else None)
+    config.load_dict(options if isinstance(options, dict) else {})
+    failed, _ = config.validate()
+    if failed:
+        key, error = failed[0]
+        raise _Usage(f"{path}: modelspec: {key}: {error}")
+    return config, path
+
+
+def _plugin_entry(path: Path) -> Any:
+    """The options under ``plugins: - modelspec:`` in an mkdocs.yml."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        """Reads any tag (``!ENV``, ``!!python/name:``) as nothing: only our options matter."""
+
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    try:
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)  # noqa: S506
+    except (OSError, UnicodeError, yaml.YAMLError) as error:
+        raise _Usage(f"cannot read {path}: {error}") from None
+    plugins = document.get("plugins") if isinstance(document, dict) else None
+    entries: Iterable[tuple[Any, Any]] = plugins.items() if isinstance(plugins, dict) else ()
+    if isinstance(plugins, list):
+        entries = [next(iter(p.items())) if isinstance(p, dict) and p else (p, {}) for p in plugins]
+    for name, options in entries:
+        if name == "modelspec":
+            return options or {}
+    return {}
+
+
+def _site(args: argparse.Namespace, *, history: bool = False, min_level: str | None = None) -> Site:
+    config, path = plugin_options(getattr(args, "config", None))
+    base = path.parent if path is not None else Path()
+    folders = args.specs or [base / d for d in config.specs_dir]
     for folder in folders:
         if not folder.is_dir():
             raise _Usage(f"no such folder: {folder}")
-    catalog = load_catalog(folders)
-    prefix = getattr(args, "prefix", "models/")
+    catalog = load_catalog(folders, config.max_file_size)
+    prefix = getattr(args, "prefix", None) or config.prefix
     try:
         normalise_prefix(prefix)
     except ValueError as error:
         raise _Usage(str(error)) from None
+    found: History | None = None
+    if history:
+        found = (
+            read_history(catalog.files, [str(f) for f in folders], limit=config.history_limit)
+            if config.history
+            else not_read("History is turned off in this site's configuration (history: false).")
+        )
     return Site(
         catalog,
-        Options(prefix=prefix, directory_urls=not getattr(args, "no_directory_urls", False)),
+        Options(
+            prefix=prefix,
+            sources=Sources(team=config.team, owner=config.owner, contact=config.contact),
+            custom_templates=config.custom_templates,
+            directory_urls=not getattr(args, "no_directory_urls", False),
+            graph_split_at=config.graph_split_at,
+            readiness=Settings(
+                disabled=frozenset(config.readiness.disabled_checks),
+                required=dict(config.readiness.required),
+            ),
+            accelerators=config.accelerators,
+        ),
+        found,
+        min_level=min_level,
     )
 
 
@@ -202,7 +310,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    site = _site(args)
+    site = _site(args, history=True)
     written = write(site, args.out_dir)
     problems = len(site.catalog.diagnostics)
     print(
@@ -212,6 +320,25 @@ def _generate(args: argparse.Namespace) -> int:
         "stylesheets and scripts"
     )
     return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    site = _site(args, min_level=args.min_level)
+    scores = [v.score for v in site.views if v.score is not None]
+    if args.min_level is None and not site.options.readiness.required:
+        raise _Usage(
+            "no level to check against: give --min-level, or require levels in "
+            "mkdocs.yml (plugins: - modelspec: readiness: required: {prod: operable})"
+        )
+    lines = shortfalls(site.views)
+    for line in lines:
+        print(line)
+    judged = [s for s in scores if s.required is not None]
+    print(
+        f"{_plural(len(scores), 'model')}: {len(judged) - len(lines)} at or above their "
+        f"required level, {len(lines)} below, {len(scores) - len(judged)} with no requirement"
+    )
+    return EXIT_PROBLEMS if lines else EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -229,6 +356,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _export(args)
         if args.command == "generate":
             return _generate(args)
+        if args.command == "check":
+            return _check(args)
         print(json.dumps(json_schema(), indent=2))
         return EXIT_OK
     except _Usage as error:

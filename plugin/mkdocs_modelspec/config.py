@@ -5,7 +5,9 @@ from __future__ import annotations
 from mkdocs.config import base
 from mkdocs.config import config_options as opt
 
+from .capacity import normalise
 from .loading import DEFAULT_MAX_FILE_SIZE
+from .readiness import CHECK_IDS, LEVEL_NAMES
 
 
 class _Paths(base.BaseConfigOption[list[str]]):
@@ -25,6 +27,53 @@ class _Paths(base.BaseConfigOption[list[str]]):
         ):
             raise base.ValidationError("expected a non-empty string or a list of them")
         return list(value)
+
+
+class _Accelerators(base.BaseConfigOption[dict[str, float]]):
+    """Accelerator type -> memory per accelerator in GB (``{my-gpu: 48, a100: 80}``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.default: dict[str, float] = {}
+
+    def run_validation(self, value: object) -> dict[str, float]:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise base.ValidationError("expected a mapping of accelerator type to GB")
+        table: dict[str, float] = {}
+        for name, memory in value.items():
+            if not isinstance(name, str) or not normalise(name).base:
+                raise base.ValidationError(f"{name!r} is not an accelerator type name")
+            if isinstance(memory, bool) or not isinstance(memory, int | float) or memory <= 0:
+                raise base.ValidationError(
+                    f"{name}: expected the memory of one accelerator in GB, found {memory!r}"
+                )
+            table[name] = float(memory)
+        return table
+
+
+class _Count(opt.Type[int]):
+    """A whole number, zero or more."""
+
+    def __init__(self, default: int) -> None:
+        super().__init__(int, default=default)
+
+    def run_validation(self, value: object) -> int:
+        number = super().run_validation(value)
+        if isinstance(number, bool) or number < 0:
+            raise base.ValidationError(f"expected a whole number, zero or more, found {value!r}")
+        return number
+
+
+class ReadinessConfig(base.Config):
+    """``readiness:`` under the plugin: which checks count, which levels are required."""
+
+    disabled_checks = opt.ListOfItems(opt.Choice(CHECK_IDS), default=[])
+    """Ids of readiness checks that count nowhere (``[artifacts-versioned]``)."""
+    required = opt.DictOfItems(opt.Choice(LEVEL_NAMES), default={})
+    """Environment label -> lowest level allowed (``{prod: production-ready}``); ``"*"``
+    applies to every other environment and to models with no environment label."""
 
 
 class ModelSpecConfig(base.Config):
@@ -51,3 +100,12 @@ class ModelSpecConfig(base.Config):
     """Largest spec file read, in bytes."""
     graph_split_at = opt.Type(int, default=60)
     """Past this many models, the catalog graph is drawn one group at a time."""
+    readiness = opt.SubConfig(ReadinessConfig)
+    """Readiness scorecards: checks turned off, and the level each environment requires
+    (a model below it is a warning, so ``mkdocs build --strict`` fails)."""
+    accelerators = _Accelerators()
+    """Accelerator memory in GB per type, added to or overriding the built-in table."""
+    history = opt.Type(bool, default=True)
+    """Read each spec's history from git (one ``git log`` call per build)."""
+    history_limit = _Count(default=20)
+    """Most commits listed on a model's page."""

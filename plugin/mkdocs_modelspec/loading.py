@@ -11,6 +11,7 @@ command line) is read whatever its name.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import multiprocessing as mp
 import os
@@ -290,6 +291,43 @@ def absolute(path: str | os.PathLike[str]) -> str:
     return os.path.abspath(path)
 
 
+class LoadCache:
+    """Specs loaded by earlier builds of one ``mkdocs serve``, kept by path.
+
+    A file whose size, modification time and inode have not changed is not read
+    again: editing one spec in a catalog of thousands re-reads one file.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[tuple[int, int, int], SpecFile]] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def load(self, path: str, root: str, base: str | None, max_file_size: int) -> SpecFile:
+        try:
+            stat = os.stat(path)
+            key = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        except OSError:
+            return load_file(path, root, base=base, max_file_size=max_file_size)
+        entry = self._entries.get(path)
+        if entry is None or entry[0] != key or entry[1].root != root:
+            self.misses += 1
+            spec = load_file(path, root, base=base, max_file_size=max_file_size)
+            self._entries[path] = (key, _copy(spec))
+            return spec
+        self.hits += 1
+        return _copy(entry[1])
+
+    def forget_missing(self, present: set[str]) -> None:
+        for path in set(self._entries) - present:
+            del self._entries[path]
+
+
+def _copy(spec: SpecFile) -> SpecFile:
+    """A copy whose diagnostics the catalog checks can extend without touching the cache."""
+    return dataclasses.replace(spec, diagnostics=list(spec.diagnostics))
+
+
 def load_roots(
     roots: Sequence[str | os.PathLike[str]],
     *,
@@ -297,6 +335,7 @@ def load_roots(
     files: Iterable[str | os.PathLike[str]] = (),
     max_file_size: int = DEFAULT_MAX_FILE_SIZE,
     jobs: int = 1,
+    cache: LoadCache | None = None,
 ) -> list[SpecFile]:
     """Load every spec file under ``roots`` and every file in ``files``.
 
@@ -319,6 +358,9 @@ def load_roots(
             parts = pool.starmap(_load_compact, [(c, shown_from, max_file_size) for c in chunks])
         by_path = {spec.path: spec for part in parts for spec in part}
         return [by_path[path] for path, _ in items]
+    if cache is not None:
+        cache.forget_missing({path for path, _ in items})
+        return [cache.load(path, root, shown_from, max_file_size) for path, root in items]
     return _load_many(items, shown_from, max_file_size)
 
 

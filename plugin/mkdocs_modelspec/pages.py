@@ -7,6 +7,7 @@ therefore publish the same content at the same paths.
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import os
@@ -17,11 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .capacity import Accelerators, assess
 from .catalog import Catalog
 from .format import json_schema
+from .history import NOT_READ, History
 from .loading import SpecFile
+from .readiness import Settings, Subject, evaluate
 from .rendering import ASSETS, environment, render
 from .views import ModelView, Sources, model_views, slugify
+from .views.changes import changes_page
 from .views.fields import fields_page
 from .views.governance import governance_page
 from .views.graph import SPLIT_AT, graph_page, neighbourhood
@@ -30,6 +35,7 @@ from .views.index import catalog_page
 from .views.model import SECTIONS, model_page
 from .views.ownership import ownership_page
 from .views.problems import problems_page
+from .views.scorecards import scorecards_page
 
 #: The overview pages: (file name, navigation title, template).
 OVERVIEWS = (
@@ -37,6 +43,8 @@ OVERVIEWS = (
     ("hardware.md", "Hardware matrix", "hardware.md.jinja"),
     ("ownership.md", "Ownership", "ownership.md.jinja"),
     ("governance.md", "Governance", "governance.md.jinja"),
+    ("scorecards.md", "Readiness scorecards", "scorecards.md.jinja"),
+    ("changes.md", "Recent changes", "changes.md.jinja"),
     ("graph.md", "Dependency graph", "graph.md.jinja"),
     ("fields.md", "Field reference", "fields.md.jinja"),
     ("problems.md", "Problems", "problems.md.jinja"),
@@ -59,6 +67,10 @@ class Options:
     directory_urls: bool = True
     """Whether pages are served as ``name/`` (MkDocs' ``use_directory_urls``)."""
     graph_split_at: int = SPLIT_AT
+    readiness: Settings = field(default_factory=Settings)
+    """Checks turned off, and the level required per environment."""
+    accelerators: Mapping[str, float] = field(default_factory=dict)
+    """Accelerator memory (GB) added to or overriding the built-in table."""
 
 
 @dataclass
@@ -93,18 +105,77 @@ def normalise_prefix(prefix: str) -> str:
 class Site:
     """The catalog as a site: its views, and what each page and file holds."""
 
-    def __init__(self, catalog: Catalog, options: Options) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        options: Options,
+        history: History | None = None,
+        *,
+        min_level: str | None = None,
+    ) -> None:
+        """``history`` is the specs' git history (None: not read); ``min_level``
+        replaces the levels the options require (``modelspec check --min-level``)."""
         self.catalog = catalog
         self.options = options
         self.prefix = normalise_prefix(options.prefix)
         self.env = environment(options.custom_templates)
         self.views = model_views(catalog, options.sources)
         self.by_spec = {v.spec: v for v in self.views}
+        self.history = history or NOT_READ
+        self._score(min_level)
         self._by_name: dict[str, ModelView] = {}
         for view in self.views:
             if view.spec.name is not None:
                 self._by_name.setdefault(view.spec.name, view)
         self._by_slug = {v.slug: v for v in self.views}
+
+    def _score(self, min_level: str | None) -> None:
+        """Capacity and readiness of every model, once per build."""
+        # Scoring makes a few small objects per check and spec; as in loading, the
+        # cyclic garbage collector would only rescan the whole catalog meanwhile
+        # (measured: half the time at 10,000 specs), and nothing here is cyclic.
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            self._score_all(min_level)
+        finally:
+            if paused:
+                gc.enable()
+
+    def _score_all(self, min_level: str | None) -> None:
+        table = Accelerators(self.options.accelerators)
+        settings = self.options.readiness
+        sources = self.options.sources
+        in_cycle = {spec for cycle in self.catalog.cycles for spec in cycle}
+        team_field, owner_field = (
+            _field(sources.team[0]) if sources.team else "metadata.labels.team",
+            _field(sources.owner[0]) if sources.owner else "metadata.annotations.owner",
+        )
+        for view in self.views:
+            spec = view.spec
+            view.capacity = assess(view.data, table)
+            errors = spec.errors
+            view.score = evaluate(
+                Subject(
+                    data=view.data,
+                    valid=spec.valid,
+                    first_error=(errors[0].path or None) if errors else None,
+                    team=view.team,
+                    owner=view.owner,
+                    team_field=team_field,
+                    owner_field=owner_field,
+                    unresolved=tuple(
+                        (link.index, link.spec_ref)
+                        for link in self.catalog.links.get(spec, [])
+                        if link.target is None
+                    ),
+                    in_cycle=spec in in_cycle,
+                    capacity=view.capacity,
+                ),
+                settings,
+                view.environment,
+                min_level=min_level,
+            )
 
     def find(self, name: str) -> ModelView | None:
         """A model by ``metadata.name`` (or by its page name)."""
@@ -135,6 +206,8 @@ class Site:
             "hardware.md": hardware_page(views),
             "ownership.md": ownership_page(views),
             "governance.md": governance_page(views, catalog, by_spec),
+            "scorecards.md": scorecards_page(views, self.options.readiness),
+            "changes.md": changes_page(views, self.history, by_spec),
             "graph.md": graph_page(
                 views, catalog, by_spec, self._href, self.options.graph_split_at
             ),
@@ -158,6 +231,7 @@ class Site:
                 graph=neighbourhood(view, catalog, by_spec, self._href),
                 downloads=self.downloads(view),
                 referenced=referenced,
+                history=self.history.of(view.spec),
             )
             pages.append(Page(self.prefix + view.page, view.name, content, view.spec, view.team))
         return pages
@@ -231,6 +305,8 @@ class Site:
                         {self.by_spec[link.source].name for link in self.catalog.dependents[spec]}
                     ),
                     "problems": len(spec.diagnostics),
+                    "readiness": view.score.to_json() if view.score else None,
+                    "capacity": _capacity_json(view),
                 }
             )
         return {
@@ -319,6 +395,28 @@ def _matches(view: ModelView, filters: Mapping[str, str]) -> bool:
         "environment": view.environment,
     }
     return all((values[k] or "").lower() == v.lower() for k, v in filters.items())
+
+
+def _field(source: str) -> str:
+    """The spec field a configured source reads (``labels.team`` -> ``metadata.labels.team``)."""
+    if source.startswith(("labels.", "annotations.")):
+        return "metadata." + source
+    return source if source.startswith(("metadata.", "spec.")) else "spec." + source
+
+
+def _capacity_json(view: ModelView) -> dict[str, Any] | None:
+    capacity = view.capacity
+    if capacity is None or capacity.match is None:
+        return None
+    return {
+        "acceleratorMemoryGb": capacity.memory_gb,
+        "memoryPerReplicaGb": capacity.per_replica_gb,
+        "memoryAtMaxScaleGb": capacity.at_max_gb,
+        "unknownType": capacity.match.problem,
+        "parameters": capacity.parameters,
+        "weightsGbEstimate": capacity.weights_gb,
+        "weightsFit": capacity.fits,
+    }
 
 
 def _json_safe(value: Any) -> Any:

@@ -23,7 +23,8 @@ from mkdocs.structure.pages import Page
 
 from .catalog import build_catalog
 from .config import ModelSpecConfig
-from .loading import load_roots
+from .history import not_read, read_history
+from .loading import LoadCache, load_roots
 from .pages import (
     ASSET_FOLDER,
     Backlink,
@@ -33,9 +34,11 @@ from .pages import (
     normalise_prefix,
 )
 from .pages import Page as GeneratedPage
+from .readiness import Settings
 from .references import ANCHORS, rewrite, scan
 from .rendering.escape import html
 from .views import Sources
+from .views.scorecards import shortfalls
 
 log = get_plugin_logger(__name__)
 
@@ -50,6 +53,14 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
         self.site: Site | None = None
         self.pages: list[GeneratedPage] = []
         self.generated: set[str] = set()
+        self.cache: LoadCache | None = None
+        self.spent = 0.0  # seconds spent in this plugin during the current build
+        self.stats = ""
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining on_startup keeps this instance across the rebuilds of `mkdocs serve`,
+        # so specs that did not change are not read and validated again.
+        self.cache = LoadCache() if command == "serve" else None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -71,16 +82,26 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
         if not self.config.enabled:
             return None
         started = time.perf_counter()
+        self.spent = 0.0
         base = os.path.dirname(config.config_file_path or os.getcwd())
+        misses = self.cache.misses if self.cache else 0
         specs = load_roots(
             [r for r in self.roots if os.path.isdir(r)],
             base=base,
             max_file_size=self.config.max_file_size,
+            cache=self.cache,
         )
+        read = (self.cache.misses - misses) if self.cache else len(specs)
         catalog = build_catalog(specs, self.roots)
         for diagnostic in catalog.diagnostics:
             # Warnings make `mkdocs build --strict` fail, as a broken spec should.
             log.warning(diagnostic.format())
+        # One `git log` for every specs folder, whatever the size of the catalog.
+        history = (
+            read_history(specs, self.roots, limit=self.config.history_limit)
+            if self.config.history
+            else not_read("History is turned off in this site's configuration (history: false).")
+        )
         site = self.site = Site(
             catalog,
             Options(
@@ -91,8 +112,16 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
                 custom_templates=self.config.custom_templates,
                 directory_urls=config.use_directory_urls,
                 graph_split_at=self.config.graph_split_at,
+                readiness=Settings(
+                    disabled=frozenset(self.config.readiness.disabled_checks),
+                    required=dict(self.config.readiness.required),
+                ),
+                accelerators=self.config.accelerators,
             ),
+            history,
         )
+        for line in shortfalls(site.views):
+            log.warning(line)  # a model below its required level fails --strict
         self.pages = site.pages(self._backlinks(files, site))
         self.generated = set()
         for page in self.pages:
@@ -117,11 +146,15 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
             if files.get_file_from_path(src_uri) is None:
                 files.append(File.generated(config, src_uri, content=text))
         invalid = sum(1 for s in specs if not s.valid)
-        log.info(
-            f"loaded {len(specs)} specs, {invalid} invalid, "
-            f"{len(catalog.diagnostics)} problems, in {time.perf_counter() - started:.2f} s"
-        )
+        self.stats = f"{len(specs)} specs ({read} read), {invalid} invalid, "
+        self.stats += f"{len(catalog.diagnostics)} problems"
+        self.spent += time.perf_counter() - started
         return files
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.config.enabled:
+            # One line per build; `benchmarks/build.py` reads the time from it.
+            log.info(f"{self.stats}; plugin time {self.spent:.2f} s")
 
     def _backlinks(self, files: Files, site: Site) -> dict[str, list[Backlink]]:
         """The handwritten pages that link to or embed each model, by page name."""
@@ -152,6 +185,13 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
         site = self.site
         if site is None or page.file.src_uri in self.generated or "modelspec:" not in markdown:
             return None
+        started = time.perf_counter()
+        try:
+            return self._rewrite(markdown, page, site)
+        finally:
+            self.spent += time.perf_counter() - started
+
+    def _rewrite(self, markdown: str, page: Page, site: Site) -> str:
         folder = posixpath.dirname(page.file.src_uri) or "."
         base = posixpath.relpath(site.prefix or ".", folder) + "/"
 

@@ -210,7 +210,11 @@ def _wrong_type(
     data: Any, path: Path, error: Any, errors: Iterable[Any], locate: Locate
 ) -> Problem:
     value = _value_at(data, path)
-    kinds = {e["type"] for e in errors if _data_path(data, tuple(e["loc"]), e["type"] == "missing") == path}
+    kinds = {
+        e["type"]
+        for e in errors
+        if _data_path(data, tuple(e["loc"]), e["type"] == "missing") == path
+    }
     if error["type"] == "value_error" or ("int_type" in kinds and "float_type" not in kinds):
         wanted = "a whole number"
     elif "int_type" in kinds or "float_type" in kinds:

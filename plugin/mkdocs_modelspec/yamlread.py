@@ -52,6 +52,10 @@ except ImportError:  # pragma: no cover - the tests also run with it switched of
 
 #: Deepest nesting accepted. The format itself needs 7 levels.
 MAX_DEPTH = 32
+_TOO_DEEP = (
+    f"nesting deeper than {MAX_DEPTH} levels",
+    "a ModelSpec needs at most 7 levels; check the indentation",
+)
 
 Path = tuple[str | int, ...]
 
@@ -269,6 +273,10 @@ def _syntax_problem(text: str, error: yaml.YAMLError) -> Problem:
         mark = error.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = (error.problem or "invalid YAML").strip()
+    if "maximum nesting depth" in problem:
+        # libyaml's own limit (1,000 levels): in flow style ([[[...) its scanner reads
+        # that far ahead before the reader sees the 33rd level. The same problem.
+        return Problem(Code.TOO_DEEP, line, column, *_TOO_DEEP)
     message = problem
     if error.context and error.context_mark and error.context_mark is not mark:
         message += f" ({error.context} at line {error.context_mark.line + 1})"
@@ -463,12 +471,7 @@ class _PreciseReader:
                 path,
             )
         if len(self.stack) >= MAX_DEPTH:
-            self.problem(
-                Code.TOO_DEEP,
-                at,
-                f"nesting deeper than {MAX_DEPTH} levels",
-                "a ModelSpec needs at most 7 levels; check the indentation",
-            )
+            self.problem(Code.TOO_DEEP, at, *_TOO_DEEP)
             raise _Stop
         container: dict[str, Any] | list[Any] = (
             {} if isinstance(event, yaml.MappingStartEvent) else []

@@ -10,12 +10,13 @@ so that Markdown passes them through untouched.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
+from ..capacity import gigabytes
 from ..diagnostics import Diagnostic
 from ..views import plain_number
 from . import svg
@@ -48,6 +49,7 @@ def environment(custom_templates: str | Path | None = None) -> jinja2.Environmen
         number=number,
         raw=Md,  # for a template's own literals only, never for values from a spec
         plain_number=plain_number,
+        gb=gb,
     )
     env.globals.update(
         link=link,
@@ -60,6 +62,12 @@ def environment(custom_templates: str | Path | None = None) -> jinja2.Environmen
         number=number,
     )
     return env
+
+
+def gb(value: float | None, missing: str = "—") -> Md:
+    """Memory in GB (``320 GB``), or ``missing`` when it is unknown."""
+    shown = gigabytes(value)
+    return md(shown if shown is not None else missing)
 
 
 def number(value: Any, unit: str = "") -> Md:
@@ -145,7 +153,7 @@ def diagnostics_box(diagnostics: Sequence[Diagnostic], link_lines: bool = True) 
     entries = []
     for d in diagnostics:
         where = html(d.location())
-        if link_lines:
+        if link_lines and d.line > 0:
             where = Md(f'<a href="#L{d.line}">{where}</a>')
         entries.append(
             f"<li><code>{where}</code> <strong>{html(d.severity.value)}</strong> "
@@ -157,11 +165,15 @@ def diagnostics_box(diagnostics: Sequence[Diagnostic], link_lines: bool = True) 
     )
 
 
-_KEY = re.compile(r"^(\s*(?:-\s+)*)([^\s#'\"][^:#]*?|'[^']*'|\"[^\"]*\")(:)(?=\s|$)")
+# A key never starts with "- " (that is one more list item): without the lookahead, a
+# line of many "- " took time quadratic in its length to fail (minutes at 200 KB).
+_KEY = re.compile(r"^(\s*(?:-\s+)*)((?!-\s)[^\s#'\"][^:#]*?|'[^']*'|\"[^\"]*\")(:)(?=\s|$)")
 
 
 def _comment_start(line: str) -> int:
     """Where a comment starts (outside quotes), or -1."""
+    if "#" not in line:
+        return -1
     quote = None
     for index, char in enumerate(line):
         if quote:
@@ -175,31 +187,43 @@ def _comment_start(line: str) -> int:
 
 
 def _highlight(line: str) -> str:
+    """A line with its key (and its comment, if any) wrapped: values stay plain text."""
     cut = _comment_start(line)
     body, comment = (line, "") if cut < 0 else (line[:cut], line[cut:])
     match = _KEY.match(body)
     if match:
         indent, key, colon = match.groups()
-        rest = body[match.end() :]
-        out = f'{html(indent)}<span class="k">{html(key)}</span>{colon}'
-        out += f'<span class="v">{html(rest)}</span>' if rest.strip() else html(rest)
+        out = f'{html(indent)}<span class="k">{html(key)}</span>{colon}{html(body[match.end() :])}'
     else:
-        out = f'<span class="v">{html(body)}</span>' if body.strip() else html(body)
+        out = html(body)
     if comment:
         out += f'<span class="c">{html(comment)}</span>'
     return out
 
 
-def source_listing(lines: Sequence[str], path: str) -> Md:
-    """The spec as written, with line numbers (anchors ``#L12``), on one HTML line."""
-    rows = "&#10;".join(
-        f'<span class="ln" id="L{n}" data-n="{n}"></span>{_highlight(line)}'
-        for n, line in enumerate(lines, start=1)
-    )
+def source_listing(lines: Sequence[str], path: str, marked: Iterable[int] = ()) -> Md:
+    """The spec as written: its path, a gutter of line numbers, and the text.
+
+    Keys are highlighted. The lines in ``marked`` (those with a problem) get an anchor
+    (``#L12``) and a highlight. The numbers sit in their own column, so copying the
+    text copies no number, and the page stays light: one element per line at most,
+    which matters to Markdown and search indexing at thousands of pages.
+    """
+    marked = set(marked)
+    rows = []
+    for number, line in enumerate(lines, start=1):
+        text = _highlight(line)
+        if number in marked:
+            text = f'<mark id="L{number}">{text or " "}</mark>'
+        rows.append(text)
+    gutter = "&#10;".join(str(n) for n in range(1, len(lines) + 1))
     return block(
         f'<div class="modelspec-source"><div class="modelspec-source-path">{html(path)}</div>'
+        f'<div class="modelspec-listing"><pre class="modelspec-gutter" aria-hidden="true">'
+        f"{gutter}</pre>"
         # One wrapper span: Material lays out code blocks as a grid of their children.
-        f'<pre><code><span class="modelspec-lines">{rows}</span></code></pre></div>'
+        f'<pre><code><span class="modelspec-lines">{"&#10;".join(rows)}</span></code></pre>'
+        "</div></div>"
     )
 
 

@@ -95,9 +95,7 @@ def code(value: Any) -> Md:
 
 # Line breaks as references: the raw HTML blocks the plugin writes must stay on one
 # line (a blank line would end them), and &#10; still breaks lines in <pre>.
-_HTML_TABLE = str.maketrans(
-    {**dict.fromkeys(_CONTROL, "\ufffd"), "\n": "&#10;", "\r": "&#13;"}
-)
+_HTML_TABLE = str.maketrans({**dict.fromkeys(_CONTROL, "\ufffd"), "\n": "&#10;", "\r": "&#13;"})
 
 
 def html(value: Any) -> Md:

@@ -12,13 +12,29 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..catalog import Catalog
 from ..loading import SpecFile
 
+if TYPE_CHECKING:  # both modules read specs with the helpers below
+    from ..capacity import Capacity
+    from ..readiness import Score
+
 #: Page names the overview pages use: a model whose name would take one gets a suffix.
-RESERVED = frozenset({"index", "hardware", "ownership", "governance", "graph", "problems"})
+RESERVED = frozenset(
+    {
+        "index",
+        "hardware",
+        "ownership",
+        "governance",
+        "graph",
+        "fields",
+        "problems",
+        "scorecards",
+        "changes",
+    }
+)
 _SLUG_MAX = 80
 
 
@@ -120,6 +136,10 @@ class ModelView:
     owner: str | None
     contact: str | None
     data: Any = field(repr=False)
+    score: Score | None = field(default=None, repr=False)
+    """Its readiness, once the site has scored it (see ``readiness.py``)."""
+    capacity: Capacity | None = field(default=None, repr=False)
+    """Its accelerator memory and weight estimate (see ``capacity.py``)."""
 
     @property
     def name(self) -> str:

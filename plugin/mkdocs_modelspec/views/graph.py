@@ -47,9 +47,10 @@ def _edges(
 ) -> tuple[list[Edge], list[Node]]:
     """Edges between specs (within ``members``), plus a node for each missing target."""
     edges, missing = [], []
-    for spec, links in catalog.links.items():
-        if members is not None and spec not in members:
-            continue
+    # Only the members' own links: a page's neighbourhood must not cost a walk over
+    # the whole catalog (that made the pages quadratic in the number of models).
+    sources = catalog.links if members is None else {m: catalog.links.get(m, []) for m in members}
+    for spec, links in sources.items():
         source = by_spec[spec]
         for link in links:
             dep = _dependency(spec, link.index)

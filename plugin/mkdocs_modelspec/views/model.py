@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..capacity import PARAMETERS_ANNOTATION, gigabytes, parameters_text
 from ..catalog import Catalog
 from ..diagnostics import Diagnostic
 from ..loading import SpecFile
+from ..readiness import Result, areas_of
 from ..yamlread import source_lines
 from . import ModelView, get, items, mapping, plain_number
 
@@ -23,6 +25,7 @@ SECTIONS = (
     ("dependencies", "Dependencies"),
     ("governance", "Governance"),
     ("ownership", "Ownership"),
+    ("readiness", "Readiness"),
     ("source", "Source"),
 )
 
@@ -85,6 +88,12 @@ class ModelPage:
     dependencies: list[Dependency]
     used_by: list[User]
     source_lines: list[str] = field(default_factory=list)
+    readiness: list[tuple[str, list[Result]]] = field(default_factory=list)
+    """The readiness checks, by review area (empty when the model was not scored)."""
+    estimate: str | None = None
+    """The weight estimate, in words, when the spec annotates a parameter count."""
+    verdict: str | None = None
+    """``fits``, ``tight`` or ``does not fit`` (None without an estimate)."""
 
 
 def _num(value: Any, unit: str = "") -> str | None:
@@ -158,6 +167,8 @@ def model_page(view: ModelView, catalog: Catalog, views: dict[SpecFile, ModelVie
             Row("CPU cores", _num(g(runtime + "resources.cpuCores"))),
             Row("Memory", _num(g(runtime + "resources.memoryGb"), "GB")),
             Row("Ephemeral storage", _num(g(runtime + "resources.ephemeralStorageGb"), "GB")),
+            Row("Accelerator memory", _memory(view)),
+            Row("Parameters", _parameters(view)),
         ],
         "serving": [
             Row("Protocol", _txt(g(serving + "protocol"))),
@@ -199,6 +210,7 @@ def model_page(view: ModelView, catalog: Catalog, views: dict[SpecFile, ModelVie
             Row("Owner", view.owner),
             Row("Contact", view.contact),
         ],
+        "readiness": _readiness_rows(view),
     }
     declared = {
         "identity": isinstance(g("spec.identity"), dict),
@@ -211,6 +223,7 @@ def model_page(view: ModelView, catalog: Catalog, views: dict[SpecFile, ModelVie
         "dependencies": isinstance(g("spec.pipeline.dependencies"), list),
         "governance": isinstance(g("spec.governance"), dict),
         "ownership": any((view.team, view.owner, view.contact)),
+        "readiness": view.score is not None,
     }
     badges = [
         (label, value)
@@ -239,6 +252,8 @@ def model_page(view: ModelView, catalog: Catalog, views: dict[SpecFile, ModelVie
         ("Owner", view.owner),
         ("Contact", view.contact),
     ]
+    if view.score is not None:
+        glance.append(("Readiness", view.score.level_name))
     return ModelPage(
         view=view,
         sections=sections,
@@ -258,7 +273,68 @@ def model_page(view: ModelView, catalog: Catalog, views: dict[SpecFile, ModelVie
             for link in catalog.dependents.get(view.spec, [])
         ],
         source_lines=source_lines(view.spec.source or ""),
+        readiness=areas_of(view.score.results) if view.score else [],
+        estimate=_estimate(view),
+        verdict=view.capacity.verdict if view.capacity else None,
     )
+
+
+def _memory(view: ModelView) -> str | None:
+    """``80 GB each, 320 GB per replica`` (or why it is unknown)."""
+    capacity = view.capacity
+    if capacity is None or capacity.match is None:
+        return None
+    if capacity.memory_gb is None:
+        return f"unknown: {capacity.match.problem}"
+    shown = f"{gigabytes(capacity.memory_gb)} each"
+    if capacity.per_replica_gb is not None and capacity.count != 1:
+        shown += f", {gigabytes(capacity.per_replica_gb)} per replica"
+    return shown
+
+
+def _parameters(view: ModelView) -> str | None:
+    capacity = view.capacity
+    if capacity is None or capacity.parameters_text is None:
+        return None
+    if capacity.parameters is None:
+        return f"{capacity.parameters_text} (not a count: write 70b, 350m or 7000000000)"
+    return f"{parameters_text(capacity.parameters)} (annotation {PARAMETERS_ANNOTATION})"
+
+
+def _estimate(view: ModelView) -> str | None:
+    capacity = view.capacity
+    if capacity is None or capacity.parameters_text is None:
+        return None
+    if capacity.estimate_note is not None:
+        return f"none, {capacity.estimate_note}."
+    assert capacity.parameters is not None
+    assert capacity.bytes_per_parameter is not None
+    weights = (
+        f"{parameters_text(capacity.parameters)} parameters x "
+        f"{capacity.bytes_per_parameter:g} bytes ({capacity.precision}) = about "
+        f"{gigabytes(capacity.weights_gb)} of weights"
+    )
+    if capacity.per_replica_gb is None:
+        return f"{weights}; the accelerator memory of a replica is unknown."
+    share = capacity.share or 0
+    return (
+        f"{weights}, in {gigabytes(capacity.per_replica_gb)} of accelerator memory "
+        f"per replica ({share:.0%})."
+    )
+
+
+def _readiness_rows(view: ModelView) -> list[Row]:
+    """One row per check, for embeds (``<!-- modelspec:section NAME readiness -->``)."""
+    if view.score is None:
+        return []
+    rows = [Row("Level", view.score.level_name)]
+    for result in view.score.results:
+        if result.status == "fail":
+            value = f"fails: set {result.field}"
+        else:
+            value = "passes" if result.status == "pass" else "does not apply"
+        rows.append(Row(result.check.title, value))
+    return rows
 
 
 def _accelerator(view: ModelView) -> str | None:

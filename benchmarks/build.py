@@ -1,0 +1,203 @@
+"""Benchmark: the plugin at scale, in one run.
+
+    python benchmarks/build.py                 # 100, 1,000 and 10,000 specs (about 15 min)
+    python benchmarks/build.py --sizes 100 1000 --overhead-at 1000   # quicker
+
+Prints, each measured in this run on synthetic specs (``benchmarks/synth.py``):
+
+1. plugin overhead: a full ``mkdocs build`` with the plugin against a build of the
+   same pages written beforehand by ``modelspec generate`` with the plugin off
+   (target: at most 1.10x);
+2. growth: build time and site size per model at each size (target: per-model
+   figures at 10,000 within 1.3x of those at 1,000);
+3. live reload: ``mkdocs serve`` on 1,000 specs, one spec edited: the plugin's share
+   of the rebuild (target: at most 10%);
+4. memory: peak memory of the largest build, and of ``modelspec validate`` alone on
+   the same specs in one process (target for validation: under 500 MB).
+
+Builds use Material with search, as a real site does; times are wall-clock.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from synth import generate
+
+BIN = Path(sys.executable).parent
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+OVERVIEWS = ["index", "hardware", "ownership", "governance", "graph", "fields", "problems"]
+CONFIG = """site_name: Benchmark
+theme:
+  name: material
+nav:
+  - index.md
+{overviews}
+plugins:
+  - search
+{plugin}
+"""
+
+
+def project(folder: Path, count: int, *, plugin: bool) -> Path:
+    """A site with ``count`` specs; without the plugin, its pages are generated first."""
+    (folder / "docs").mkdir(parents=True)
+    (folder / "docs" / "index.md").write_text("# Home\n")
+    generate(folder / "specs", count)
+    overviews = "\n".join(f"  - models/{name}.md" for name in OVERVIEWS)
+    if plugin:
+        config = CONFIG.format(overviews=overviews, plugin="  - modelspec")
+    else:
+        run([BIN / "modelspec", "generate", "docs", "--specs", "specs"], folder)
+        config = CONFIG.format(overviews=overviews, plugin="")
+        config += "extra_css: [assets/modelspec/modelspec.css]\n"
+        config += "extra_javascript: [assets/modelspec/modelspec.js]\n"
+    (folder / "mkdocs.yml").write_text(config)
+    return folder
+
+
+def run(command: list[str | Path], cwd: Path) -> tuple[float, int, str]:
+    """Run a command: (seconds, peak memory in MB, output)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [str(c) for c in command],
+        cwd=cwd,
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    output = process.stdout.read() if process.stdout else ""
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"{command} failed:\n{output[-3000:]}")
+    return elapsed, usage.ru_maxrss // 1024, output
+
+
+def build(folder: Path) -> tuple[float, int, float]:
+    """(seconds, peak MB, the plugin's own seconds) of one `mkdocs build`."""
+    shutil.rmtree(folder / "site", ignore_errors=True)
+    seconds, peak, output = run([BIN / "mkdocs", "build"], folder)
+    found = re.search(r"plugin time ([\d.]+) s", output)
+    return seconds, peak, float(found.group(1)) if found else 0.0
+
+
+def site_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in (folder / "site").rglob("*") if p.is_file())
+
+
+def live_reload(folder: Path, port: int) -> tuple[float, float]:
+    """(rebuild seconds, plugin seconds) after one spec is edited under `mkdocs serve`."""
+    server = subprocess.Popen(
+        [str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}", "--no-livereload"],
+        cwd=folder,
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert server.stdout is not None
+    try:
+        lines: list[str] = []
+
+        def wait_for(pattern: str) -> re.Match[str]:
+            while True:
+                line = server.stdout.readline()  # type: ignore[union-attr]
+                if not line:
+                    sys.exit("mkdocs serve stopped:\n" + "".join(lines[-30:]))
+                lines.append(line)
+                found = re.search(pattern, line)
+                if found:
+                    return found
+
+        wait_for(r"Serving on")
+        spec = sorted((folder / "specs").glob("*.modelspec.yaml"))[len(lines) % 7]
+        text = spec.read_text()
+        spec.write_text(
+            text.replace("name:", "# edited\n  name:", 1) if "# edited" not in text else text
+        )
+        plugin = float(wait_for(r"plugin time ([\d.]+) s").group(1))
+        total = float(wait_for(r"Documentation built in ([\d.]+) seconds").group(1))
+        return total, plugin
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
+    parser.add_argument("--overhead-at", type=int, default=1000)
+    parser.add_argument("--reload-at", type=int, default=1000)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="modelspec-build-bench-"))
+    try:
+        n = args.overhead_at
+        with_plugin = project(work / "plugin", n, plugin=True)
+        static = project(work / "static", n, plugin=False)
+        ours = min(build(with_plugin)[0] for _ in range(2))
+        theirs = min(build(static)[0] for _ in range(2))
+        print(
+            f"1. plugin overhead at {n:,} specs: with the plugin {ours:.1f} s, "
+            f"pre-generated pages {theirs:.1f} s: {ours / theirs:.2f}x (target <= 1.10x)"
+        )
+
+        print("2. growth (with the plugin):")
+        per_model: dict[int, tuple[float, float]] = {}
+        peak_build = 0
+        for size in args.sizes:
+            folder = project(work / f"growth-{size}", size, plugin=True)
+            seconds, peak, plugin_seconds = build(folder)
+            size_mb = site_size(folder) / 1e6
+            per_model[size] = (seconds / size * 1000, size_mb / size * 1000)
+            peak_build = max(peak_build, peak)
+            print(
+                f"   {size:>6,} specs: {seconds:7.1f} s ({per_model[size][0]:.1f} ms/model, "
+                f"plugin {plugin_seconds:.1f} s = {plugin_seconds / seconds:.0%}), "
+                f"site {size_mb:7.1f} MB ({per_model[size][1]:.1f} KB/model), peak {peak} MB"
+            )
+            if size != args.sizes[-1]:
+                shutil.rmtree(folder)
+        sizes = sorted(per_model)
+        if len(sizes) >= 2:
+            small, large = sizes[-2], sizes[-1]
+            print(
+                f"   per model, {large:,} vs {small:,}: time "
+                f"{per_model[large][0] / per_model[small][0]:.2f}x, size "
+                f"{per_model[large][1] / per_model[small][1]:.2f}x (target <= 1.3x)"
+            )
+
+        reload_folder = (
+            with_plugin
+            if args.reload_at == n
+            else project(work / "reload", args.reload_at, plugin=True)
+        )
+        total, plugin_seconds = live_reload(reload_folder, 8765)
+        print(
+            f"3. live reload at {args.reload_at:,} specs, one spec edited: rebuild "
+            f"{total:.1f} s, plugin {plugin_seconds:.2f} s = {plugin_seconds / total:.1%} "
+            f"(target <= 10%)"
+        )
+
+        largest = work / f"growth-{sizes[-1]}"
+        _, validate_peak, _ = run([BIN / "modelspec", "validate", "--jobs", "1", "specs"], largest)
+        print(
+            f"4. memory at {sizes[-1]:,} specs: build peak {peak_build} MB, "
+            f"validation alone {validate_peak} MB (target < 500 MB)"
+        )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
