@@ -449,3 +449,19 @@ def test_field_changes() -> None:
         Change("a", "added", None, "1"),
         Change("(the whole file)", "removed", "null", None),
     ]
+
+
+def test_under_serve_the_log_is_read_again_only_when_head_moves(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    cache: dict[tuple[str, ...], Any] = {}
+    runner = Counting()
+    first, _ = history_of(repo, run=runner, cache=cache)
+    second, specs = history_of(repo, run=runner, cache=cache)
+    logs = [call for call in runner.calls if call[1] != "rev-parse"]
+    assert len(logs) == 1  # the second build reused the first one's log
+    assert [e.kind for e in second.of(specs["chat"]).entries] == [
+        e.kind for e in first.of(specs["chat"]).entries
+    ]
+    git(repo, "commit", "-q", "--allow-empty", "-m", "move HEAD")
+    history_of(repo, run=runner, cache=cache)
+    assert len([call for call in runner.calls if call[1] != "rev-parse"]) == 2

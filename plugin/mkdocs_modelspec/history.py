@@ -62,6 +62,7 @@ LOG = (
 )
 #: The small call that finds the repository.
 REV_PARSE = ("rev-parse", "--show-toplevel", "--is-shallow-repository", "--git-path", "shallow")
+HEAD = ("rev-parse", "-q", "--verify", "HEAD")
 #: Commits shown on the recent changes page.
 RECENT = 50
 #: Field changes listed per commit; the rest are counted.
@@ -192,8 +193,13 @@ def read_history(
     limit: int = 20,
     git: str = "git",
     run: Runner = subprocess.run,
+    cache: dict[tuple[str, ...], list[Commit]] | None = None,
 ) -> History:
-    """The history of ``specs`` (found under ``roots``) from git: one ``git log`` call."""
+    """The history of ``specs`` (found under ``roots``) from git: one ``git log`` call.
+
+    With a ``cache`` (kept across the rebuilds of ``mkdocs serve``), the log is read
+    again only when HEAD has moved: editing a spec does not re-run ``git log``.
+    """
     folders = [os.path.realpath(r) for r in roots if os.path.isdir(r)]
     if not folders:
         return not_read("No specs folder exists, so there is no history to read.")
@@ -217,15 +223,29 @@ def read_history(
     if not inside:
         return not_read("The specs folders are outside the git repository: no history.")
     pathspecs = [os.path.relpath(f, top).replace(os.sep, "/") for f in inside]
-    try:
-        log = run([git, *LOG, *pathspecs], cwd=top, capture_output=True, env=env, check=False)
-    except OSError:
-        return not_read("git could not be run, so the pages show no history.")
-    if log.returncode != 0:
-        message = log.stderr.decode("utf-8", "replace")
-        if "does not have any commits" in message:
-            return not_read("The repository has no commit yet, so no spec has a history.")
-        return not_read(_refusal(log.stderr))
+    head = ""
+    if cache is not None:  # under `mkdocs serve`: a tiny call saves the big one
+        try:
+            done = run([git, *HEAD], cwd=top, capture_output=True, env=env, check=False)
+            head = done.stdout.decode("utf-8", "replace").strip() if done.returncode == 0 else ""
+        except OSError:
+            head = ""
+    key = (top, head, *pathspecs)
+    commits = cache.get(key) if cache is not None and head else None
+    if commits is None:
+        try:
+            log = run([git, *LOG, *pathspecs], cwd=top, capture_output=True, env=env, check=False)
+        except OSError:
+            return not_read("git could not be run, so the pages show no history.")
+        if log.returncode != 0:
+            message = log.stderr.decode("utf-8", "replace")
+            if "does not have any commits" in message:
+                return not_read("The repository has no commit yet, so no spec has a history.")
+            return not_read(_refusal(log.stderr))
+        commits = parse_log(log.stdout)
+        if cache is not None and head:
+            cache.clear()
+            cache[key] = commits
     notes = []
     if shallow:
         notes.append(
@@ -235,7 +255,7 @@ def read_history(
     if outside:
         notes.append(f"{len(outside)} specs folder(s) are outside the git repository.")
     history = assemble(
-        parse_log(log.stdout),
+        commits,
         specs,
         top,
         limit=limit,

@@ -23,7 +23,7 @@ from mkdocs.structure.pages import Page
 
 from .catalog import build_catalog
 from .config import ModelSpecConfig
-from .history import not_read, read_history
+from .history import Commit, not_read, read_history
 from .loading import LoadCache, load_roots
 from .pages import (
     ASSET_FOLDER,
@@ -54,6 +54,7 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
         self.pages: list[GeneratedPage] = []
         self.generated: set[str] = set()
         self.cache: LoadCache | None = None
+        self.history_cache: dict[tuple[str, ...], list[Commit]] | None = None
         self.spent = 0.0  # seconds spent in this plugin during the current build
         self.stats = ""
 
@@ -61,6 +62,7 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
         # Defining on_startup keeps this instance across the rebuilds of `mkdocs serve`,
         # so specs that did not change are not read and validated again.
         self.cache = LoadCache() if command == "serve" else None
+        self.history_cache = {} if command == "serve" else None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -98,7 +100,9 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
             log.warning(diagnostic.format())
         # One `git log` for every specs folder, whatever the size of the catalog.
         history = (
-            read_history(specs, self.roots, limit=self.config.history_limit)
+            read_history(
+                specs, self.roots, limit=self.config.history_limit, cache=self.history_cache
+            )
             if self.config.history
             else not_read("History is turned off in this site's configuration (history: false).")
         )
