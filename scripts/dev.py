@@ -7,13 +7,15 @@
 Each command first makes sure ``.venv/`` exists and holds the project with its test
 and docs dependencies (``pip install -e .[test]``), reinstalling when
 ``pyproject.toml`` changes. Extra arguments go to the underlying tool
-(``scripts/dev.py test -k catalog``).
+(``scripts/dev.py test -k catalog``). The browser tests drive Debian's chromium
+(``/usr/bin/chromium``): ``test`` installs it when it is missing and runs as root.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -23,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".installed-from"
+CHROMIUM = Path("/usr/bin/chromium")
 
 
 def run(*command: str | Path) -> None:
@@ -54,7 +57,24 @@ def serve(args: list[str]) -> None:
     run(BIN / "mkdocs", "serve", *args)
 
 
+def ensure_chromium() -> None:
+    """The browser tests drive Debian's chromium: install it if missing (as root, with
+    apt-get), else stop with what to do."""
+    if CHROMIUM.exists():
+        return
+    if os.name == "posix" and os.geteuid() == 0 and shutil.which("apt-get"):
+        os.environ["DEBIAN_FRONTEND"] = "noninteractive"
+        run("apt-get", "update")
+        run("apt-get", "install", "-y", "--no-install-recommends", "chromium")
+        return
+    sys.exit(
+        f"the browser tests need Debian's chromium at {CHROMIUM}: "
+        "install it (`sudo apt-get install chromium`) and run this again"
+    )
+
+
 def test(args: list[str]) -> None:
+    ensure_chromium()
     run(BIN / "ruff", "check", ".")
     run(BIN / "ruff", "format", "--check", ".")
     run(BIN / "mypy")

@@ -8,6 +8,7 @@ modules beside this one build the data of each overview page.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -21,6 +22,10 @@ if TYPE_CHECKING:  # both modules read specs with the helpers below
     from ..capacity import Capacity
     from ..readiness import Score
 
+#: Names Windows refuses for a file or folder, whatever the extension.
+WINDOWS_RESERVED = frozenset(
+    {"con", "prn", "aux", "nul"} | {f"{d}{i}" for d in ("com", "lpt") for i in range(1, 10)}
+)
 #: Page names the overview pages use: a model whose name would take one gets a suffix.
 RESERVED = frozenset(
     {
@@ -68,9 +73,12 @@ def text(data: Any, path: str) -> str | None:
 
 
 def number(data: Any, path: str) -> int | float | None:
-    """A number, never a boolean or text."""
+    """A finite number, never a boolean or text (``.inf`` and ``.nan`` count as none:
+    a figure nobody can add up)."""
     value = get(data, path)
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float) and math.isfinite(value):
         return value
     return None
 
@@ -203,7 +211,7 @@ def model_views(catalog: Catalog, sources: Sources) -> list[ModelView]:
     for spec in sorted(catalog.files, key=lambda s: (s.rel, s.path)):
         base = slugify(spec.name or "") or slugify(spec.rel.rsplit("/", 1)[-1].split(".")[0])
         base = base or "model"
-        if base in RESERVED:
+        if base in RESERVED or base in WINDOWS_RESERVED:
             base += "-model"
         slug, counter = base, 1
         while slug in taken:
