@@ -99,7 +99,7 @@ def site_size(folder: Path) -> int:
 def live_reload(folder: Path, port: int) -> tuple[float, float]:
     """(rebuild seconds, plugin seconds) after one spec is edited under `mkdocs serve`."""
     server = subprocess.Popen(
-        [str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}", "--no-livereload"],
+        [str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}"],
         cwd=folder,
         env=ENV,
         stdout=subprocess.PIPE,
@@ -110,8 +110,10 @@ def live_reload(folder: Path, port: int) -> tuple[float, float]:
     try:
         lines: list[str] = []
 
+        deadline = time.monotonic() + 600
+
         def wait_for(pattern: str) -> re.Match[str]:
-            while True:
+            while time.monotonic() < deadline:
                 line = server.stdout.readline()  # type: ignore[union-attr]
                 if not line:
                     sys.exit("mkdocs serve stopped:\n" + "".join(lines[-30:]))
@@ -119,6 +121,7 @@ def live_reload(folder: Path, port: int) -> tuple[float, float]:
                 found = re.search(pattern, line)
                 if found:
                     return found
+            sys.exit(f"mkdocs serve: no {pattern!r} within 10 minutes")
 
         wait_for(r"Serving on")
         spec = sorted((folder / "specs").glob("*.modelspec.yaml"))[len(lines) % 7]

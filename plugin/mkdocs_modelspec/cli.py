@@ -307,7 +307,9 @@ def _site(args: argparse.Namespace, *, history: bool = False, min_level: str | N
 
 
 def _export(args: argparse.Namespace) -> int:
-    text = json.dumps(_site(args).export(), indent=2, ensure_ascii=False) + "\n"
+    from .pages import to_json
+
+    text = to_json(_site(args).export(), indent=2)
     if args.output is None:
         sys.stdout.write(text)
     else:

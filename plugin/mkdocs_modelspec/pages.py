@@ -250,7 +250,9 @@ class Site:
     def files(self) -> dict[str, str]:
         """Every other file the site gains: src_uri (from the docs root) -> text."""
         out: dict[str, str] = {
-            MODELS_JSON: json.dumps(self.export(), indent=2, ensure_ascii=False) + "\n",
+            # Compact: an indent sends json to its pure-Python encoder (ten times
+            # slower), and models.json is read by programs.
+            MODELS_JSON: to_json(self.export()),
             SCHEMA_JSON: json.dumps(json_schema(), indent=2) + "\n",
         }
         for view in self.views:
@@ -258,9 +260,7 @@ class Site:
             if "YAML" in downloads:
                 out[self.prefix + downloads["YAML"]] = view.spec.source or ""
             if "JSON" in downloads:
-                out[self.prefix + downloads["JSON"]] = (
-                    json.dumps(_json_safe(view.spec.data), indent=2, ensure_ascii=False) + "\n"
-                )
+                out[self.prefix + downloads["JSON"]] = to_json(view.spec.data)
         for name in ASSET_NAMES:
             out[ASSET_FOLDER + name] = (ASSETS / name).read_text(encoding="utf-8")
         return out
@@ -282,10 +282,10 @@ class Site:
                 target = self.by_spec.get(link.target) if link and link.target else None
                 deps.append(
                     {
-                        "id": _json_safe(dep.get("id")),
-                        "role": _json_safe(dep.get("role")),
+                        "id": dep.get("id"),
+                        "role": dep.get("role"),
                         "required": dep.get("required", True) is not False,
-                        "specRef": _json_safe(dep.get("specRef")),
+                        "specRef": dep.get("specRef"),
                         "model": target.name if target else None,
                     }
                 )
@@ -299,7 +299,7 @@ class Site:
                     "team": view.team,
                     "owner": view.owner,
                     "contact": view.contact,
-                    "spec": _json_safe(spec.data) if spec.data is not None else None,
+                    "spec": spec.data,
                     "dependencies": deps,
                     "dependents": sorted(
                         {self.by_spec[link.source].name for link in self.catalog.dependents[spec]}
@@ -417,6 +417,15 @@ def _capacity_json(view: ModelView) -> dict[str, Any] | None:
         "weightsGbEstimate": capacity.weights_gb,
         "weightsFit": capacity.fits,
     }
+
+
+def to_json(value: Any, indent: int | None = None) -> str:
+    """YAML data as JSON text; non-finite numbers (JSON has none) become text."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, allow_nan=False, indent=indent)
+    except ValueError:  # .nan or .inf somewhere: rare, so the slow walk only then
+        text = json.dumps(_json_safe(value), ensure_ascii=False, indent=indent)
+    return text + "\n"
 
 
 def _json_safe(value: Any) -> Any:

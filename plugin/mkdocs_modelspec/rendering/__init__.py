@@ -20,7 +20,7 @@ from ..capacity import gigabytes
 from ..diagnostics import Diagnostic
 from ..views import plain_number
 from . import svg
-from .escape import Md, code, front_matter, href, html, md
+from .escape import Md, code, escape_html, front_matter, href, html, md
 
 TEMPLATES = Path(__file__).parent / "templates"
 ASSETS = Path(__file__).parent / "assets"
@@ -193,11 +193,14 @@ def _highlight(line: str) -> str:
     match = _KEY.match(body)
     if match:
         indent, key, colon = match.groups()
-        out = f'{html(indent)}<span class="k">{html(key)}</span>{colon}{html(body[match.end() :])}'
+        out = (
+            f'{escape_html(indent)}<span class="k">{escape_html(key)}</span>{colon}'
+            f"{escape_html(body[match.end() :])}"
+        )
     else:
-        out = html(body)
+        out = escape_html(body)
     if comment:
-        out += f'<span class="c">{html(comment)}</span>'
+        out += f'<span class="c">{escape_html(comment)}</span>'
     return out
 
 

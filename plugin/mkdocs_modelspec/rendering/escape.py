@@ -51,6 +51,9 @@ _TABLE = str.maketrans(
     }
 )
 _SPACES = re.compile(r" {2,}")
+# Text that means nothing to Markdown wherever it lands: a letter first, then letters,
+# digits and harmless punctuation with single spaces; or a plain number.
+_INERT = re.compile(r"[A-Za-z](?: ?[A-Za-z0-9,/.+@%'-])*|[0-9]+(?:[.,][0-9]+)*")
 _ORDERED = re.compile(r"^(\s*\d+)([.)])")
 
 
@@ -61,7 +64,10 @@ def md(value: Any) -> Md:
     """
     if isinstance(value, Md):
         return value
-    text = (value if isinstance(value, str) else _plain(value)).translate(_TABLE)
+    text = value if isinstance(value, str) else _plain(value)
+    if _INERT.fullmatch(text):  # most values (a name, a number): nothing to escape
+        return Md(text)
+    text = text.translate(_TABLE)
     stripped = text.lstrip(" ")
     if stripped and stripped[0] in _LINE_START:
         text = text[: len(text) - len(stripped)] + f"&#{ord(stripped[0])};" + stripped[1:]
@@ -101,7 +107,12 @@ _HTML_TABLE = str.maketrans({**dict.fromkeys(_CONTROL, "\ufffd"), "\n": "&#10;",
 def html(value: Any) -> Md:
     """Text or an attribute value inside raw HTML."""
     text = _plain(value) if not isinstance(value, str) else value
-    return Md(_html.escape(text, quote=True).translate(_HTML_TABLE))
+    return Md(escape_html(text))
+
+
+def escape_html(text: str) -> str:
+    """``html`` for plain strings, without the marker (for loops over many lines)."""
+    return _html.escape(text, quote=True).translate(_HTML_TABLE)
 
 
 def href(value: Any) -> Md | None:
