@@ -60,11 +60,15 @@ def test_filter_and_sort_reach_every_row(site: Path) -> None:
         page.goto(url)
         page.wait_for_selector(".modelspec-filter")
         page.locator(".modelspec-filter").fill("row-1199")
-        page.wait_for_function("document.querySelector('.modelspec-count').textContent.includes(' of ')")
+        page.wait_for_function(
+            "document.querySelector('.modelspec-count').textContent.includes(' of ')"
+        )
         assert shown(page) == ["row-1199"]  # beyond the first 500 rows
         assert page.locator(".modelspec-count").inner_text() == f"1 of {ROWS} rows"
         page.locator(".modelspec-filter").fill("")
-        page.wait_for_function(f"document.querySelector('.modelspec-count').textContent === '{ROWS} rows'")
+        page.wait_for_function(
+            f"document.querySelector('.modelspec-count').textContent === '{ROWS} rows'"
+        )
         size = page.locator("th").nth(1)
         size.click()
         size.click()  # descending
