@@ -52,7 +52,7 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
         self.roots: list[str] = []
         self.site: Site | None = None
         self.pages: list[GeneratedPage] = []
-        self.generated: set[str] = set()
+        self.generated: dict[str, GeneratedPage] = {}  # by src_uri, the ones MkDocs got
         self.cache: LoadCache | None = None
         self.history_cache: dict[tuple[str, ...], list[Commit]] | None = None
         self.spent = 0.0  # seconds spent in this plugin during the current build
@@ -127,7 +127,7 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
         for line in shortfalls(site.views):
             log.warning(line)  # a model below its required level fails --strict
         self.pages = site.pages(self._backlinks(files, site))
-        self.generated = set()
+        self.generated = {}
         for page in self.pages:
             if files.get_file_from_path(page.src_uri) is not None:
                 log.warning(
@@ -145,7 +145,7 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
             if page.spec is not None:
                 file.edit_uri = edit_path(page.spec, config.docs_dir)
             files.append(file)
-            self.generated.add(page.src_uri)
+            self.generated[page.src_uri] = page
         for src_uri, text in site.files().items():
             if files.get_file_from_path(src_uri) is None:
                 files.append(File.generated(config, src_uri, content=text))
@@ -229,8 +229,8 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
         # page can hold text from a spec: escape it again there.
         _escape_toc(page.toc)
         autorefs = config.plugins.get("autorefs")
-        spec_page = next((p for p in self.pages if p.src_uri == page.file.src_uri), None)
-        if autorefs is not None and spec_page is not None and spec_page.spec is not None:
+        spec_page = self.generated[page.file.src_uri]
+        if autorefs is not None and spec_page.spec is not None:
             _register(autorefs, page, spec_page.title)
         return None
 

@@ -102,6 +102,13 @@ def items(data: Any, path: str) -> list[dict[str, Any]]:
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
+def dependency(data: Any, index: int) -> dict[str, Any]:
+    """The dependency at ``index`` of ``spec.pipeline.dependencies`` (a link's index)."""
+    deps = get(data, "spec.pipeline.dependencies")
+    found = deps[index] if isinstance(deps, list) and 0 <= index < len(deps) else None
+    return found if isinstance(found, dict) else {}
+
+
 def resolve_source(data: Any, source: str) -> str | None:
     """Read a configured source: ``labels.X``, ``annotations.X``, or a path in the spec."""
     if source.startswith(("labels.", "annotations.")):

@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from ..catalog import Catalog
 from ..loading import SpecFile
 from ..rendering.svg import Edge, Node
-from . import ModelView, by_name, items
+from . import ModelView, by_name, dependency
 
 SPLIT_AT = 60
 
@@ -53,7 +52,7 @@ def _edges(
     for spec, links in sources.items():
         source = by_spec[spec]
         for link in links:
-            dep = _dependency(spec, link.index)
+            dep = dependency(spec.data, link.index)
             optional = dep.get("required") is False
             role = dep.get("role") if isinstance(dep.get("role"), str) else None
             if link.target is None:
@@ -63,11 +62,6 @@ def _edges(
             elif members is None or link.target in members:
                 edges.append(Edge(source.slug, by_spec[link.target].slug, optional, role))
     return edges, missing
-
-
-def _dependency(spec: SpecFile, index: int) -> dict[str, Any]:
-    deps = items(spec.data, "spec.pipeline.dependencies")
-    return deps[index] if index < len(deps) else {}
 
 
 def _node(view: ModelView, href: Href, focus: bool = False) -> Node:

@@ -11,7 +11,7 @@ from ..diagnostics import Diagnostic
 from ..loading import SpecFile
 from ..readiness import Result, areas_of
 from ..yamlread import source_lines
-from . import ModelView, get, items, mapping, plain_number
+from . import ModelView, dependency, get, items, mapping, plain_number
 
 #: Sections of a model page, in order: (anchor, title). The anchors are stable:
 #: other pages link to ``<model page>#hardware``.
@@ -386,8 +386,7 @@ def _cost(value: Any) -> str | None:
 
 
 def _role(spec: SpecFile, index: int) -> tuple[str | None, bool]:
-    deps = items(spec.data, "spec.pipeline.dependencies")
-    dep = deps[index] if index < len(deps) else {}
+    dep = dependency(spec.data, index)
     required = dep.get("required")
     return _txt(dep.get("role")), required if isinstance(required, bool) else True
 
