@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from mkdocs_modelspec import pages as pages_module
 from mkdocs_modelspec.catalog import build_catalog
 from mkdocs_modelspec.loading import load_roots
-from mkdocs_modelspec.pages import Options, generate
+from mkdocs_modelspec.pages import Backlink, Options, Site, generate
 
 from conftest import FIXTURES
 
@@ -107,3 +108,34 @@ def test_problems_page_is_present_and_links_each_file() -> None:
     assert "1 error(s) and 1 warning(s) in 2 spec file(s)" in problems
     assert "Page: [broken](broken.md)" in problems
     assert "Page: [chat](chat.md)" in problems
+
+
+def test_model_pages_rendered_by_forked_processes_are_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A build renders large catalogs' model pages in forked processes; the pages and
+    # their order must not depend on it. Each page is tagged with the process that
+    # rendered it, to prove the forked path ran.
+    site = Site(build_catalog(load_roots([CATALOG], base=FIXTURES), [CATALOG]), Options())
+    backlinks = {"chat": [Backlink("design.md", "Design doc")]}
+    render_one = Site._model_content
+
+    def tagged(self: Site, view: object, links: object) -> str:
+        return f"{os.getpid()}\n" + render_one(self, view, links)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Site, "_model_content", tagged)
+    monkeypatch.setattr(pages_module, "PARALLEL_FROM", 10**9)
+    serial = [page.content for page in site.pages(backlinks)]
+    monkeypatch.setattr(pages_module, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(pages_module, "_cores", lambda: 2)
+    forked = [page.content for page in site.pages(backlinks)]
+
+    def pids(contents: list[str]) -> set[str]:
+        return {c.split("\n", 1)[0] for c in contents[len(pages_module.OVERVIEWS) :]}
+
+    assert pids(serial) == {str(os.getpid())}
+    assert str(os.getpid()) not in pids(forked)
+    untag = [c.split("\n", 1)[-1] for c in serial], [c.split("\n", 1)[-1] for c in forked]
+    assert untag[0] == untag[1]
+    chat = [page.src_uri for page in site.pages()].index("models/chat.md")
+    assert "Design doc" in untag[1][chat]  # backlinks reach the forked processes

@@ -10,8 +10,10 @@ from __future__ import annotations
 import gc
 import json
 import math
+import multiprocessing as mp
 import os
 import posixpath
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -218,23 +220,53 @@ class Site:
             Page(self.prefix + name, title, render(self.env, template, page=contexts[name]))
             for name, title, template in OVERVIEWS
         ]
-        for view in views:
-            page = model_page(view, catalog, by_spec)
-            referenced = [
-                (b.title, posixpath.relpath(b.src_uri, self.prefix or "."))
-                for b in (backlinks or {}).get(view.slug, [])
-            ]
-            content = render(
-                self.env,
-                "model.md.jinja",
-                page=page,
-                graph=neighbourhood(view, catalog, by_spec, self._href),
-                downloads=self.downloads(view),
-                referenced=referenced,
-                history=self.history.of(view.spec),
-            )
-            pages.append(Page(self.prefix + view.page, view.name, content, view.spec, view.team))
+        contents = self._model_contents(backlinks or {})
+        pages += [
+            Page(self.prefix + view.page, view.name, content, view.spec, view.team)
+            for view, content in zip(views, contents, strict=True)
+        ]
         return pages
+
+    def _model_contents(self, backlinks: Mapping[str, Sequence[Backlink]]) -> list[str]:
+        """The Markdown of every model page, in the order of ``views``.
+
+        Rendering the templates is most of the plugin's time in a build, and MkDocs
+        keeps one core busy: with many models, and when this process runs no other
+        thread (``mkdocs serve`` does, and threads do not survive a fork), the pages
+        are rendered by forked processes that inherit the catalog and send back text.
+        """
+        count = len(self.views)
+        jobs = min(_cores(), 4)
+        if (
+            jobs < 2
+            or count < PARALLEL_FROM
+            or threading.active_count() > 1
+            or "fork" not in mp.get_all_start_methods()
+        ):
+            return [self._model_content(view, backlinks) for view in self.views]
+        _RENDERING.append((self, backlinks))
+        step = -(-count // (jobs * 4))
+        try:
+            with mp.get_context("fork").Pool(jobs) as pool:
+                parts = pool.map(_render_range, [(i, i + step) for i in range(0, count, step)])
+        finally:
+            _RENDERING.clear()
+        return [content for part in parts for content in part]
+
+    def _model_content(self, view: ModelView, backlinks: Mapping[str, Sequence[Backlink]]) -> str:
+        referenced = [
+            (b.title, posixpath.relpath(b.src_uri, self.prefix or "."))
+            for b in backlinks.get(view.slug, [])
+        ]
+        return render(
+            self.env,
+            "model.md.jinja",
+            page=model_page(view, self.catalog, self.by_spec),
+            graph=neighbourhood(view, self.catalog, self.by_spec, self._href),
+            downloads=self.downloads(view),
+            referenced=referenced,
+            history=self.history.of(view.spec),
+        )
 
     def downloads(self, view: ModelView) -> dict[str, str]:
         """The spec of a model as files beside its page: ``{"YAML": "slug.yaml", ...}``."""
@@ -367,6 +399,24 @@ class Site:
                 self.env, "embed_hardware.md.jinja", groups=groups, filters=shown, base=base
             )
         raise ValueError(f"unknown embed modelspec:{kind} (card, section, catalog, hardware)")
+
+
+#: Fewer model pages than this are rendered in this process alone.
+PARALLEL_FROM = 300
+#: The site and backlinks the forked renderers read (there only while they run).
+_RENDERING: list[tuple[Site, Mapping[str, Sequence[Backlink]]]] = []
+
+
+def _render_range(bounds: tuple[int, int]) -> list[str]:
+    site, backlinks = _RENDERING[-1]
+    return [site._model_content(view, backlinks) for view in site.views[bounds[0] : bounds[1]]]
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def generate(catalog: Catalog, options: Options) -> tuple[list[Page], list[ModelView]]:
