@@ -42,16 +42,33 @@ Href = Callable[[ModelView], str]
 
 
 def _edges(
-    catalog: Catalog, by_spec: dict[SpecFile, ModelView], members: set[SpecFile] | None
+    catalog: Catalog,
+    by_spec: dict[SpecFile, ModelView],
+    members: list[SpecFile] | None,
+    *,
+    outside: bool = False,
 ) -> tuple[list[Edge], list[Node]]:
-    """Edges between specs (within ``members``), plus a node for each missing target."""
+    """Edges of the catalog (``members`` None), or between ``members``; with ``outside``,
+    also those between a member and any other model. Plus a node for each missing
+    target of a member.
+
+    Only the members' own links and dependents are read: a graph of a few models
+    must not cost a walk over the whole catalog (that made the neighbourhoods and the
+    split catalog graph quadratic in the number of models). The order follows
+    ``members`` (then the catalog's), so the pages are the same in every build.
+    """
     edges, missing = [], []
-    # Only the members' own links: a page's neighbourhood must not cost a walk over
-    # the whole catalog (that made the pages quadratic in the number of models).
-    sources = catalog.links if members is None else {m: catalog.links.get(m, []) for m in members}
-    for spec, links in sources.items():
+    everything = members is None
+    inside = set(members or ())
+    sources = list(catalog.links) if members is None else list(members)
+    if outside:
+        sources += _by_name_specs(_callers(catalog, inside), by_spec)
+    for spec in sources:
         source = by_spec[spec]
-        for link in links:
+        mine = everything or spec in inside
+        for link in catalog.links.get(spec, []):
+            if not mine and link.target not in inside:
+                continue  # a caller's link to a model outside the graph
             dep = dependency(spec.data, link.index)
             optional = dep.get("required") is False
             role = dep.get("role") if isinstance(dep.get("role"), str) else None
@@ -59,9 +76,23 @@ def _edges(
                 key = f"missing:{spec.path}:{link.index}"
                 missing.append(Node(key, str(dep.get("id", link.spec_ref)), missing=True))
                 edges.append(Edge(source.slug, key, optional, role))
-            elif members is None or link.target in members:
+            elif everything or outside or link.target in inside:
                 edges.append(Edge(source.slug, by_spec[link.target].slug, optional, role))
     return edges, missing
+
+
+def _callers(catalog: Catalog, inside: set[SpecFile]) -> set[SpecFile]:
+    """The models outside ``inside`` that depend on one inside."""
+    return {
+        link.source
+        for spec in inside
+        for link in catalog.dependents.get(spec, [])
+        if link.source not in inside
+    }
+
+
+def _by_name_specs(specs: Iterable[SpecFile], by_spec: dict[SpecFile, ModelView]) -> list[SpecFile]:
+    return [v.spec for v in by_name(by_spec[s] for s in specs)]
 
 
 def _node(view: ModelView, href: Href, focus: bool = False) -> Node:
@@ -75,14 +106,12 @@ def neighbourhood(
     around = {view.spec}
     around.update(link.target for link in catalog.links.get(view.spec, []) if link.target)
     around.update(link.source for link in catalog.dependents.get(view.spec, []))
-    edges, missing = _edges(catalog, by_spec, around)
+    members = _by_name_specs(around, by_spec)
+    edges, missing = _edges(catalog, by_spec, members)
     # Keep only the edges that touch this model: the neighbours' own links are theirs.
     edges = [e for e in edges if view.slug in (e.source, e.target)]
     missing = [m for m in missing if any(e.target == m.key for e in edges)]
-    nodes = [
-        _node(by_spec[s], href, s is view.spec)
-        for s in sorted(around, key=lambda s: by_spec[s].name)
-    ]
+    nodes = [_node(by_spec[s], href, s is view.spec) for s in members]
     return Graph(f"Dependencies of {view.name}", nodes + missing, edges)
 
 
@@ -131,7 +160,7 @@ def graph_page(
         if len(component) == 1 and not has_links:
             standalone.append(by_spec[component[0]])
             continue
-        members = sorted(component, key=lambda s: by_spec[s].name)
+        members = _by_name_specs(component, by_spec)
         if len(members) <= split_at:
             graphs.append(
                 _subgraph(
@@ -165,16 +194,19 @@ def _subgraph(
     outside: bool = False,
 ) -> Graph:
     """A graph of ``members``; with ``outside``, their links to other models as well."""
-    inside = set(members)
     nodes = [_node(by_spec[s], href) for s in members]
-    edges, missing = _edges(catalog, by_spec, inside if not outside else None)
+    edges, missing = _edges(catalog, by_spec, members, outside=outside)
     if outside:
-        keep = {by_spec[s].slug for s in members}
-        edges = [e for e in edges if e.source in keep or e.target in keep]
-        shown = keep | {m.key for m in missing}
-        extra = {e.target for e in edges if e.target not in shown} | {
-            e.source for e in edges if e.source not in shown
+        inside = set(members)
+        targets = {
+            link.target
+            for spec in members
+            for link in catalog.links.get(spec, [])
+            if link.target is not None and link.target not in inside
         }
-        nodes += [_node(v, href) for v in by_name(by_spec.values()) if v.slug in extra]
+        nodes += [
+            _node(by_spec[s], href)
+            for s in _by_name_specs(targets | _callers(catalog, inside), by_spec)
+        ]
     missing = [m for m in missing if any(e.target == m.key for e in edges)]
     return Graph(title, nodes + missing, edges)
