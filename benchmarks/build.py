@@ -1,6 +1,6 @@
 """Benchmark: the plugin at scale, in one run.
 
-    python benchmarks/build.py                 # 100, 1,000 and 10,000 specs (about 15 min)
+    python benchmarks/build.py                 # 100, 1,000 and 10,000 specs (about 35 min)
     python benchmarks/build.py --sizes 100 1000 --overhead-at 1000   # quicker
 
 Prints, each measured in this run on synthetic specs (``benchmarks/synth.py``):
@@ -26,6 +26,7 @@ import argparse
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -38,6 +39,7 @@ from synth import generate
 BIN = Path(sys.executable).parent
 CPU: list[float] = []  # CPU seconds of each command run, in order
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+ROUNDS = 4  # pairs of builds for the overhead figure
 OVERVIEWS = ["index", "hardware", "ownership", "governance", "graph", "fields", "problems"]
 CONFIG = """site_name: Benchmark
 theme:
@@ -212,21 +214,29 @@ def main() -> None:
         n = args.overhead_at
         with_plugin = project(work / "plugin", n, plugin=True)
         static = project(work / "static", n, plugin=False)
-        # Interleaved, best of three: this machine's speed drifts by tens of percent
-        # over minutes, which would otherwise land on one side of the comparison.
+        # This machine's speed drifts by tens of percent over minutes, which would land
+        # on one side of a comparison of two builds taken minutes apart: the builds
+        # alternate in pairs (ABBA), and the figure is the median of the pairs' ratios.
+        ratios: list[float] = []
+        cpu_ratios: list[float] = []
         walls: dict[str, list[float]] = {"plugin": [], "static": []}
-        cpus: dict[str, list[float]] = {"plugin": [], "static": []}
-        for _ in range(3):
-            for name, folder in (("plugin", with_plugin), ("static", static)):
-                walls[name].append(build(folder)[0])
-                cpus[name].append(CPU[-1])
-        ours, theirs = min(walls["plugin"]), min(walls["static"])
-        ours_cpu, theirs_cpu = min(cpus["plugin"]), min(cpus["static"])
+        for round_ in range(ROUNDS):
+            pair = [("plugin", with_plugin), ("static", static)]
+            took: dict[str, float] = {}
+            cpu: dict[str, float] = {}
+            for name, folder in pair if round_ % 2 == 0 else pair[::-1]:
+                took[name] = build(folder)[0]
+                cpu[name] = CPU[-1]
+                walls[name].append(took[name])
+            ratios.append(took["plugin"] / took["static"])
+            cpu_ratios.append(cpu["plugin"] / cpu["static"])
         print(
-            f"1. plugin overhead at {n:,} specs: with the plugin {ours:.1f} s "
-            f"({ours_cpu:.1f} s CPU), pre-generated pages {theirs:.1f} s "
-            f"({theirs_cpu:.1f} s CPU): {ours / theirs:.2f}x wall-clock, "
-            f"{ours_cpu / theirs_cpu:.2f}x CPU (target <= 1.10x)"
+            f"1. plugin overhead at {n:,} specs, median of {ROUNDS} pairs of builds: "
+            f"{statistics.median(ratios):.2f}x wall-clock, "
+            f"{statistics.median(cpu_ratios):.2f}x CPU (target <= 1.10x); "
+            f"with the plugin {statistics.median(walls['plugin']):.1f} s, pre-generated "
+            f"pages {statistics.median(walls['static']):.1f} s (medians); pairs: "
+            + ", ".join(f"{r:.2f}" for r in ratios)
         )
 
         print("2. growth (with the plugin):")
