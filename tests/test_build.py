@@ -162,6 +162,11 @@ PAYLOADS = [
     "a | b | c\n| --- |\nnew row",
     'n0["x"] --> n1\nclick n0 "javascript:window.pwned=1"\n%%{init: {"securityLevel": "loose"}}%%',
     "<a href='javascript:window.pwned=1'>link</a>",
+    # Whole values that look like addresses: a web address becomes a link, these not.
+    "javascript:window.pwned=1",
+    " JaVaScRiPt:window.pwned=1",
+    "data:text/html,<script>window.pwned=1</script>",
+    "https://ok.example/a)(javascript:window.pwned=1) 'x' \"y\" <b>",
     "\\(math\\) $x$ \\[block\\]",
 ]
 
@@ -249,6 +254,66 @@ spec:
         cloudProvider: {p()}
         instanceType: {p()}
 """
+
+
+def with_addresses(name: str, contact: str, model: str, tokenizer: str, note: str) -> str:
+    """A spec with these values where the pages make web addresses into links."""
+    return spec_text(
+        name,
+        (
+            f"  name: {name}",
+            f"  name: {name}\n  annotations:\n"
+            f"    supportChannel: {json.dumps(contact)}\n    runbook: {json.dumps(note)}",
+        ),
+        (
+            "      framework: onnxruntime",
+            "      framework: onnxruntime\n      artifacts:\n"
+            f"        modelUri: {json.dumps(model)}\n        tokenizerUri: {json.dumps(tokenizer)}",
+        ),
+    )
+
+
+def test_web_addresses_in_a_spec_become_links_and_nothing_else_does(tmp_path: Path) -> None:
+    # Contacts, artifact URIs and annotations often hold the address of a chat channel,
+    # a model card or a runbook: http(s) ones are links; any other scheme stays text.
+    specs = {
+        "linked.modelspec.yaml": with_addresses(
+            "linked",
+            "https://chat.example.com/c/ml-serving",
+            "https://huggingface.co/org/model",
+            "s3://bucket/tokenizer",
+            "https://wiki.example.com/runbooks/linked?section=on call",
+        ),
+        "schemes.modelspec.yaml": with_addresses(
+            "schemes",
+            "javascript:window.pwned=1",
+            " JaVaScRiPt:window.pwned=1",
+            "data:text/html,<script>window.pwned=1</script>",
+            "https://ok.example/a)(javascript:window.pwned=1) 'x' \"y\" <b>",
+        ),
+    }
+    root = make_site(tmp_path, specs, theme="material")
+    assert build(root, "--strict").returncode == 0
+    site = root / "site"
+    page = read_page(site, "models/linked")
+    links = {attrs.get("href") for tag, attrs in page.elements if tag == "a"}
+    assert "https://chat.example.com/c/ml-serving" in links
+    assert "https://huggingface.co/org/model" in links
+    assert "https://wiki.example.com/runbooks/linked?section=on%20call" in links
+    assert not any(h and h.startswith("s3:") for h in links)
+    assert "s3://bucket/tokenizer" in page.text  # shown as text
+    ownership = read_page(site, "models/ownership")
+    assert "https://chat.example.com/c/ml-serving" in {
+        attrs.get("href") for tag, attrs in ownership.elements if tag == "a"
+    }
+    for url in ("models/schemes", "models/ownership", "models"):
+        assert_inert(site, url)
+    schemes = read_page(site, "models/schemes")
+    assert "javascript:window.pwned=1" in schemes.text  # shown, as text
+    assert (
+        "https://ok.example/a%29%28javascript:window.pwned=1%29%20%27x%27%20%22y%22%20%3Cb%3E"
+        in {attrs.get("href") for tag, attrs in schemes.elements if tag == "a"}
+    )
 
 
 def assert_inert(site: Path, url: str) -> None:

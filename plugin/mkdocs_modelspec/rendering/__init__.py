@@ -50,6 +50,7 @@ def environment(custom_templates: str | Path | None = None) -> jinja2.Environmen
         raw=Md,  # for a template's own literals only, never for values from a spec
         plain_number=plain_number,
         gb=gb,
+        autolink=autolink,
     )
     env.globals.update(
         link=link,
@@ -91,10 +92,14 @@ def link(context: Any, text: Any, target: str | None, fragment: str = "") -> Md:
     return Md(f"[{md(text)}]({base}{target}{'#' + fragment if fragment else ''})")
 
 
-def external(text: Any, url: Any) -> Md:
-    """A link to a URL from a spec: only http(s), percent-encoded; else plain text."""
-    target = href(url)
-    return Md(f"[{md(text)}]({target})") if target else md(text)
+def autolink(value: Any, as_code: bool = False) -> Md:
+    """A value from a spec, as a link when it is a web address (a contact page, a model
+    card); text otherwise. Only http and https become links, percent-encoded
+    (:func:`escape.href`): ``javascript:``, ``data:``, ``s3://`` and the rest stay text.
+    """
+    text = code(value) if as_code else md(value)
+    target = href(value)
+    return Md(f"[{text}]({target})") if target is not None else text
 
 
 def badges(pairs: Sequence[tuple[str, Any]]) -> Md:

@@ -37,7 +37,8 @@ class Row:
     label: str
     value: str | None
     style: str = "text"
-    """How to show the value: ``text``, ``code`` (identifiers, paths) or ``link``."""
+    """How to show the value: ``text``, ``code`` (identifiers, paths), ``link`` (text,
+    a link when it is a web address) or ``uri`` (code, a link when a web address)."""
 
 
 @dataclass
@@ -154,8 +155,8 @@ def model_page(view: ModelView, catalog: Catalog, views: dict[SpecFile, ModelVie
             Row("Task", _txt(g(model + "task"))),
             Row("Framework", _txt(g(model + "framework"))),
             Row("Precision", _txt(g(model + "precision"))),
-            Row("Model artifacts", _txt(g(model + "artifacts.modelUri")), "code"),
-            Row("Tokenizer", _txt(g(model + "artifacts.tokenizerUri")), "code"),
+            Row("Model artifacts", _txt(g(model + "artifacts.modelUri")), "uri"),
+            Row("Tokenizer", _txt(g(model + "artifacts.tokenizerUri")), "uri"),
         ],
         "hardware": [
             Row("Accelerator", _accelerator(view)),
@@ -208,7 +209,7 @@ def model_page(view: ModelView, catalog: Catalog, views: dict[SpecFile, ModelVie
         "ownership": [
             Row("Team", view.team),
             Row("Owner", view.owner),
-            Row("Contact", view.contact),
+            Row("Contact", view.contact, "link"),
         ],
         "readiness": _readiness_rows(view),
     }
