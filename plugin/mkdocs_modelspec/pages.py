@@ -51,6 +51,7 @@ OVERVIEWS = (
     ("fields.md", "Field reference", "fields.md.jinja"),
     ("problems.md", "Problems", "problems.md.jinja"),
 )
+_TEMPLATES = {name: template for name, _, template in OVERVIEWS}
 #: Site-root paths of the exports.
 MODELS_JSON = "models.json"
 SCHEMA_JSON = "schemas/modelspec-v1alpha1.json"
@@ -202,56 +203,76 @@ class Site:
         ``backlinks`` maps a model's page name to the handwritten pages that link to
         or embed it (shown as "referenced by").
         """
-        catalog, views, by_spec = self.catalog, self.views, self.by_spec
-        contexts = {
-            "index.md": catalog_page(views),
-            "hardware.md": hardware_page(views),
-            "ownership.md": ownership_page(views),
-            "governance.md": governance_page(views, catalog, by_spec),
-            "scorecards.md": scorecards_page(views, self.options.readiness),
-            "changes.md": changes_page(views, self.history, by_spec),
-            "graph.md": graph_page(
-                views, catalog, by_spec, self._href, self.options.graph_split_at
-            ),
-            "fields.md": fields_page(views),
-            "problems.md": problems_page(views),
-        }
+        contents = self._contents(backlinks or {})
         pages = [
-            Page(self.prefix + name, title, render(self.env, template, page=contexts[name]))
-            for name, title, template in OVERVIEWS
+            Page(self.prefix + name, title, text)
+            for (name, title, _), text in zip(OVERVIEWS, contents, strict=False)
         ]
-        contents = self._model_contents(backlinks or {})
         pages += [
-            Page(self.prefix + view.page, view.name, content, view.spec, view.team)
-            for view, content in zip(views, contents, strict=True)
+            Page(self.prefix + view.page, view.name, text, view.spec, view.team)
+            for view, text in zip(self.views, contents[len(OVERVIEWS) :], strict=True)
         ]
         return pages
 
-    def _model_contents(self, backlinks: Mapping[str, Sequence[Backlink]]) -> list[str]:
-        """The Markdown of every model page, in the order of ``views``.
+    def _contents(self, backlinks: Mapping[str, Sequence[Backlink]]) -> list[str]:
+        """The Markdown of the overview pages, then of every model page (as ``views``).
 
-        Rendering the templates is most of the plugin's time in a build, and MkDocs
-        keeps one core busy: with many models, and when this process runs no other
-        thread (``mkdocs serve`` does, and threads do not survive a fork), the pages
-        are rendered by forked processes that inherit the catalog and send back text.
+        Rendering is most of the plugin's time in a build, and MkDocs keeps one core
+        busy: with many models, and when this process runs no other thread (``mkdocs
+        serve`` does, and threads do not survive a fork), the pages are rendered by
+        forked processes that inherit the catalog and send back text.
         """
         count = len(self.views)
         jobs = min(_cores(), 4)
+        step = max(1, -(-count // (jobs * 4)))
+        tasks = [(name, 0, 0) for name, _, _ in OVERVIEWS]
+        tasks += [("", start, start + step) for start in range(0, count, step)]
         if (
             jobs < 2
             or count < PARALLEL_FROM
             or threading.active_count() > 1
             or "fork" not in mp.get_all_start_methods()
         ):
-            return [self._model_content(view, backlinks) for view in self.views]
-        _RENDERING.append((self, backlinks))
-        step = -(-count // (jobs * 4))
-        try:
-            with mp.get_context("fork").Pool(jobs) as pool:
-                parts = pool.map(_render_range, [(i, i + step) for i in range(0, count, step)])
-        finally:
-            _RENDERING.clear()
-        return [content for part in parts for content in part]
+            parts = [self._render(task, backlinks) for task in tasks]
+        else:
+            _RENDERING.append((self, backlinks))
+            try:
+                with mp.get_context("fork").Pool(jobs) as pool:
+                    parts = pool.map(_render_task, tasks, chunksize=1)
+            finally:
+                _RENDERING.clear()
+        return [text for part in parts for text in part]
+
+    def _render(
+        self, task: tuple[str, int, int], backlinks: Mapping[str, Sequence[Backlink]]
+    ) -> list[str]:
+        """One overview page (``task`` names it), or the model pages from start to stop."""
+        name, start, stop = task
+        if name:
+            return [render(self.env, _TEMPLATES[name], page=self._overview(name))]
+        return [self._model_content(view, backlinks) for view in self.views[start:stop]]
+
+    def _overview(self, name: str) -> Any:
+        """What the template of the overview page ``name`` shows."""
+        catalog, views, by_spec = self.catalog, self.views, self.by_spec
+        if name == "index.md":
+            return catalog_page(views)
+        if name == "hardware.md":
+            return hardware_page(views)
+        if name == "ownership.md":
+            return ownership_page(views)
+        if name == "governance.md":
+            return governance_page(views, catalog, by_spec)
+        if name == "scorecards.md":
+            return scorecards_page(views, self.options.readiness)
+        if name == "changes.md":
+            return changes_page(views, self.history, by_spec)
+        if name == "graph.md":
+            return graph_page(views, catalog, by_spec, self._href, self.options.graph_split_at)
+        if name == "fields.md":
+            return fields_page(views)
+        assert name == "problems.md", name
+        return problems_page(views)
 
     def _model_content(self, view: ModelView, backlinks: Mapping[str, Sequence[Backlink]]) -> str:
         referenced = [
@@ -407,9 +428,9 @@ PARALLEL_FROM = 300
 _RENDERING: list[tuple[Site, Mapping[str, Sequence[Backlink]]]] = []
 
 
-def _render_range(bounds: tuple[int, int]) -> list[str]:
+def _render_task(task: tuple[str, int, int]) -> list[str]:
     site, backlinks = _RENDERING[-1]
-    return [site._model_content(view, backlinks) for view in site.views[bounds[0] : bounds[1]]]
+    return site._render(task, backlinks)
 
 
 def _cores() -> int:
