@@ -39,7 +39,7 @@ from synth import generate
 BIN = Path(sys.executable).parent
 CPU: list[float] = []  # CPU seconds of each command run, in order
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
-ROUNDS = 4  # pairs of builds for the overhead figure
+ROUNDS = 6  # pairs of builds for the overhead figure
 OVERVIEWS = ["index", "hardware", "ownership", "governance", "graph", "fields", "problems"]
 CONFIG = """site_name: Benchmark
 theme:
