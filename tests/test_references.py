@@ -76,7 +76,7 @@ def test_scan_finds_links_and_embeds() -> None:
 DESIGN = """# Retrieval design
 
 We rely on [the chat model](modelspec:chat), sized in [its hardware section](modelspec:chat#hardware),
-and on [the embedder](modelspec:embed).
+and on [the embedder](modelspec:embed), whose [changes](modelspec:embed#history) we follow.
 
 ```text
 [not rewritten](modelspec:nobody)
@@ -106,6 +106,7 @@ def test_a_design_doc_links_and_embeds_models(tmp_path: Path) -> None:
     assert "../../models/chat/" in links
     assert "../../models/chat/#hardware" in links
     assert "../../models/embed/" in links
+    assert "../../models/embed/#history" in links
     assert "[not rewritten](modelspec:nobody)" in page.text
     assert "Answers questions from retrieved passages." in page.text  # the card
     assert "Replicas" in page.text
