@@ -94,3 +94,26 @@ def test_a_neighbourhood_shows_only_the_links_that_touch_the_model(site: Site) -
     assert nodes == ["a2", "a3", "b1"]
     assert edges == {("a2", "a3"), ("a3", "b1")}
     assert [n.label for n in graph.nodes if n.focus] == ["a3"]
+
+
+def test_a_split_graph_is_a_page_of_groups_each_drawn_on_its_own_page(site: Site) -> None:
+    # Hundreds of drawings on one page are more than a browser opens (10,000 models:
+    # 23 MB, not loaded in 30 s): past the limit, the graph page lists the groups.
+    split = Site(site.catalog, Options(graph_split_at=3))
+    pages = {page.src_uri: page for page in split.pages()}
+    index = pages["models/graph.md"].content
+    assert "[Team a](graph/1.md)" in index
+    assert "[Team b](graph/2.md)" in index
+    assert "<svg" not in index
+    assert "[c1](c1.md)" in index  # listed: no dependency either way
+    part = pages["models/graph/2.md"]
+    assert part.title == "Team b"
+    assert not part.listed  # reached from the graph page, not from the navigation
+    assert "[dependency graph](../graph.md)" in part.content
+    # Its drawing links to model pages one folder up.
+    assert 'href="../../b1/"' in part.content
+    assert 'href="../../a3/"' in part.content
+    assert "models/graph/3.md" not in pages
+    small = {page.src_uri for page in site.pages()}
+    assert "models/graph.md" in small
+    assert not any(uri.startswith("models/graph/") for uri in small)

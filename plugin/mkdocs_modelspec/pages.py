@@ -52,6 +52,7 @@ OVERVIEWS = (
     ("problems.md", "Problems", "problems.md.jinja"),
 )
 _TEMPLATES = {name: template for name, _, template in OVERVIEWS}
+_TITLES = {name: title for name, title, _ in OVERVIEWS}
 #: Site-root paths of the exports.
 MODELS_JSON = "models.json"
 SCHEMA_JSON = "schemas/modelspec-v1alpha1.json"
@@ -87,6 +88,9 @@ class Page:
     spec: SpecFile | None = None
     """The spec a model page shows (None for overview pages)."""
     team: str | None = None
+    listed: bool = True
+    """False for pages reached only from another generated page (the parts of a
+    split dependency graph): they stay out of the navigation."""
 
 
 @dataclass(frozen=True)
@@ -203,19 +207,16 @@ class Site:
         ``backlinks`` maps a model's page name to the handwritten pages that link to
         or embed it (shown as "referenced by").
         """
-        contents = self._contents(backlinks or {})
-        pages = [
-            Page(self.prefix + name, title, text)
-            for (name, title, _), text in zip(OVERVIEWS, contents, strict=False)
-        ]
-        pages += [
+        overviews, models = self._contents(backlinks or {})
+        return overviews + [
             Page(self.prefix + view.page, view.name, text, view.spec, view.team)
-            for view, text in zip(self.views, contents[len(OVERVIEWS) :], strict=True)
+            for view, text in zip(self.views, models, strict=True)
         ]
-        return pages
 
-    def _contents(self, backlinks: Mapping[str, Sequence[Backlink]]) -> list[str]:
-        """The Markdown of the overview pages, then of every model page (as ``views``).
+    def _contents(
+        self, backlinks: Mapping[str, Sequence[Backlink]]
+    ) -> tuple[list[Page], list[str]]:
+        """The overview pages, and the Markdown of every model page (as ``views``).
 
         Rendering is most of the plugin's time in a build, and MkDocs keeps one core
         busy: with many models, and when this process runs no other thread (``mkdocs
@@ -241,19 +242,57 @@ class Site:
                     parts = pool.map(_render_task, tasks, chunksize=1)
             finally:
                 _RENDERING.clear()
-        return [text for part in parts for text in part]
+        overviews = [page for part in parts[: len(OVERVIEWS)] for page in part]
+        models = [text for part in parts[len(OVERVIEWS) :] for text in part]
+        return overviews, models  # type: ignore[return-value]
 
     def _render(
         self, task: tuple[str, int, int], backlinks: Mapping[str, Sequence[Backlink]]
-    ) -> list[str]:
-        """One overview page (``task`` names it), or the model pages from start to stop."""
+    ) -> list[Page] | list[str]:
+        """An overview page (``task`` names it) and the pages it leads to, or the
+        Markdown of the model pages from start to stop."""
         name, start, stop = task
+        if name == "graph.md":
+            return self._graph_pages()
         if name:
-            return [render(self.env, _TEMPLATES[name], page=self._overview(name))]
+            text = render(self.env, _TEMPLATES[name], page=self._overview(name))
+            return [Page(self.prefix + name, _TITLES[name], text)]
         return [self._model_content(view, backlinks) for view in self.views[start:stop]]
 
+    def _graph_pages(self) -> list[Page]:
+        """The dependency graph page; past the split size, a page listing the groups
+        of connected models, each drawn on a page of its own (``graph/N.md``): one page
+        of hundreds of drawings is more than a browser opens."""
+        split = len(self.views) > self.options.graph_split_at
+        # A part's page is one folder deeper than the model pages its nodes link to.
+        href = (lambda v: "../" + self._href(v)) if split else self._href
+        graphs = graph_page(
+            self.views, self.catalog, self.by_spec, href, self.options.graph_split_at
+        )
+        parts = [(f"graph/{i}.md", graph) for i, graph in enumerate(graphs.graphs, 1)]
+        pages = [
+            Page(
+                self.prefix + "graph.md",
+                _TITLES["graph.md"],
+                render(self.env, "graph.md.jinja", page=graphs, parts=parts),
+            )
+        ]
+        if graphs.split:
+            pages += [
+                Page(
+                    self.prefix + path,
+                    graph.title,
+                    render(
+                        self.env, "graph_part.md.jinja", graph=graph, number=i, total=len(parts)
+                    ),
+                    listed=False,
+                )
+                for i, (path, graph) in enumerate(parts, 1)
+            ]
+        return pages
+
     def _overview(self, name: str) -> Any:
-        """What the template of the overview page ``name`` shows."""
+        """What the template of the overview page ``name`` shows (not the graph's)."""
         catalog, views, by_spec = self.catalog, self.views, self.by_spec
         if name == "index.md":
             return catalog_page(views)
@@ -267,8 +306,6 @@ class Site:
             return scorecards_page(views, self.options.readiness)
         if name == "changes.md":
             return changes_page(views, self.history, by_spec)
-        if name == "graph.md":
-            return graph_page(views, catalog, by_spec, self._href, self.options.graph_split_at)
         if name == "fields.md":
             return fields_page(views)
         assert name == "problems.md", name
@@ -428,7 +465,7 @@ PARALLEL_FROM = 300
 _RENDERING: list[tuple[Site, Mapping[str, Sequence[Backlink]]]] = []
 
 
-def _render_task(task: tuple[str, int, int]) -> list[str]:
+def _render_task(task: tuple[str, int, int]) -> list[Page] | list[str]:
     site, backlinks = _RENDERING[-1]
     return site._render(task, backlinks)
 

@@ -135,7 +135,7 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
                     "keeping the handwritten page (change the plugin's prefix to avoid this)"
                 )
                 continue
-            in_nav = page.spec is None or self.config.nav_models
+            in_nav = page.listed and (page.spec is None or self.config.nav_models)
             file = File.generated(
                 config,
                 page.src_uri,
