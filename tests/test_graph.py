@@ -114,6 +114,13 @@ def test_a_split_graph_is_a_page_of_groups_each_drawn_on_its_own_page(site: Site
     assert 'href="../../b1/"' in part.content
     assert 'href="../../a3/"' in part.content
     assert "models/graph/3.md" not in pages
+    # A team too large for one drawing is drawn in numbered parts.
+    parts = Site(site.catalog, Options(graph_split_at=2)).pages()
+    assert [p.title for p in parts if p.src_uri.startswith("models/graph/")] == [
+        "Team a (1 of 2)",
+        "Team a (2 of 2)",
+        "Team b",
+    ]
     small = {page.src_uri for page in site.pages()}
     assert "models/graph.md" in small
     assert not any(uri.startswith("models/graph/") for uri in small)

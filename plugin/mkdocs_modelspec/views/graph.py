@@ -176,11 +176,11 @@ def graph_page(
         for spec in members:
             teams[by_spec[spec].team or "(no team)"].append(spec)
         for team, specs in sorted(teams.items()):
-            for start in range(0, len(specs), split_at):
+            parts = -(-len(specs) // split_at)
+            for part, start in enumerate(range(0, len(specs), split_at), 1):
+                title = f"Team {team}" + (f" ({part} of {parts})" if parts > 1 else "")
                 chunk = specs[start : start + split_at]
-                graphs.append(
-                    _subgraph(chunk, catalog, by_spec, href, f"Team {team}", outside=True)
-                )
+                graphs.append(_subgraph(chunk, catalog, by_spec, href, title, outside=True))
     return GraphPage(graphs, sorted(standalone, key=lambda v: v.name.lower()), True)
 
 
