@@ -172,13 +172,14 @@ def graph_page(
                 )
             )
             continue
-        teams: dict[str, list[SpecFile]] = defaultdict(list)
+        teams: dict[str | None, list[SpecFile]] = defaultdict(list)
         for spec in members:
-            teams[by_spec[spec].team or "(no team)"].append(spec)
-        for team, specs in sorted(teams.items()):
+            teams[by_spec[spec].team or None].append(spec)
+        for team, specs in sorted(teams.items(), key=lambda t: (t[0] is not None, t[0] or "")):
             parts = -(-len(specs) // split_at)
             for part, start in enumerate(range(0, len(specs), split_at), 1):
-                title = f"Team {team}" + (f" ({part} of {parts})" if parts > 1 else "")
+                title = f"Team {team}" if team is not None else "Models with no team"
+                title += f" ({part} of {parts})" if parts > 1 else ""
                 chunk = specs[start : start + split_at]
                 graphs.append(_subgraph(chunk, catalog, by_spec, href, title, outside=True))
     return GraphPage(graphs, sorted(standalone, key=lambda v: v.name.lower()), True)
