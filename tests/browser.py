@@ -2,7 +2,7 @@
 
 The browser tests never download a browser: they use the system's chromium (Debian's
 ``chromium`` package, ``/usr/bin/chromium``) through Playwright, and fail with a clear
-message when it is missing (``scripts/dev.py test`` and ``.ci/run`` install it).
+message when it is missing (``scripts/dev.py test``, which ``.ci/run`` runs, installs it).
 """
 
 from __future__ import annotations
