@@ -31,7 +31,7 @@ from .views import ModelView, Sources, model_views, slugify
 from .views.changes import changes_page
 from .views.fields import fields_page
 from .views.governance import governance_page
-from .views.graph import SPLIT_AT, graph_page, neighbourhood
+from .views.graph import SPLIT_AT, graph_page, neighbourhood, splits
 from .views.hardware import hardware_page
 from .views.index import catalog_page
 from .views.model import SECTIONS, model_page
@@ -242,9 +242,9 @@ class Site:
                     parts = pool.map(_render_task, tasks, chunksize=1)
             finally:
                 _RENDERING.clear()
-        overviews = [page for part in parts[: len(OVERVIEWS)] for page in part]
-        models = [text for part in parts[len(OVERVIEWS) :] for text in part]
-        return overviews, models  # type: ignore[return-value]
+        overviews = [page for part in parts for page in part if isinstance(page, Page)]
+        models = [text for part in parts for text in part if isinstance(text, str)]
+        return overviews, models
 
     def _render(
         self, task: tuple[str, int, int], backlinks: Mapping[str, Sequence[Backlink]]
@@ -263,9 +263,9 @@ class Site:
         """The dependency graph page; past the split size, a page listing the groups
         of connected models, each drawn on a page of its own (``graph/N.md``): one page
         of hundreds of drawings is more than a browser opens."""
-        split = len(self.views) > self.options.graph_split_at
         # A part's page is one folder deeper than the model pages its nodes link to.
-        href = (lambda v: "../" + self._href(v)) if split else self._href
+        deeper = splits(len(self.views), self.options.graph_split_at)
+        href = (lambda v: "../" + self._href(v)) if deeper else self._href
         graphs = graph_page(
             self.views, self.catalog, self.by_spec, href, self.options.graph_split_at
         )

@@ -8,7 +8,7 @@ listed, not drawn), and a component still too large is split by team.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from ..catalog import Catalog
@@ -47,9 +47,11 @@ def _edges(
     members: list[SpecFile] | None,
     *,
     outside: bool = False,
+    callers: Sequence[SpecFile] = (),
 ) -> tuple[list[Edge], list[Node]]:
     """Edges of the catalog (``members`` None), or between ``members``; with ``outside``,
-    also those between a member and any other model. Plus a node for each missing
+    also those from a member to any other model, and from ``callers`` (the models
+    outside that depend on a member) into the members. Plus a node for each missing
     target of a member.
 
     Only the members' own links and dependents are read: a graph of a few models
@@ -60,9 +62,7 @@ def _edges(
     edges, missing = [], []
     everything = members is None
     inside = set(members or ())
-    sources = list(catalog.links) if members is None else list(members)
-    if outside:
-        sources += _by_name_specs(_callers(catalog, inside), by_spec)
+    sources = [*(catalog.links if members is None else members), *callers]
     for spec in sources:
         source = by_spec[spec]
         mine = everything or spec in inside
@@ -140,6 +140,11 @@ def _components(specs: Iterable[SpecFile], catalog: Catalog) -> list[list[SpecFi
     return components
 
 
+def splits(count: int, split_at: int = SPLIT_AT) -> bool:
+    """Whether the catalog graph of ``count`` models is drawn in parts."""
+    return count > split_at
+
+
 def graph_page(
     views: list[ModelView],
     catalog: Catalog,
@@ -148,7 +153,7 @@ def graph_page(
     split_at: int = SPLIT_AT,
 ) -> GraphPage:
     ordered = by_name(views)
-    if len(ordered) <= split_at:
+    if not splits(len(ordered), split_at):
         edges, missing = _edges(catalog, by_spec, None)
         nodes = [_node(v, href) for v in ordered] + missing
         return GraphPage([Graph("Dependencies between all models", nodes, edges)], [], False)
@@ -196,18 +201,19 @@ def _subgraph(
 ) -> Graph:
     """A graph of ``members``; with ``outside``, their links to other models as well."""
     nodes = [_node(by_spec[s], href) for s in members]
-    edges, missing = _edges(catalog, by_spec, members, outside=outside)
-    if outside:
+    if not outside:
+        edges, missing = _edges(catalog, by_spec, members)
+    else:
         inside = set(members)
+        callers = _callers(catalog, inside)
+        edges, missing = _edges(
+            catalog, by_spec, members, outside=True, callers=_by_name_specs(callers, by_spec)
+        )
         targets = {
             link.target
             for spec in members
             for link in catalog.links.get(spec, [])
             if link.target is not None and link.target not in inside
         }
-        nodes += [
-            _node(by_spec[s], href)
-            for s in _by_name_specs(targets | _callers(catalog, inside), by_spec)
-        ]
-    missing = [m for m in missing if any(e.target == m.key for e in edges)]
-    return Graph(title, nodes + missing, edges)
+        nodes += [_node(by_spec[s], href) for s in _by_name_specs(targets | callers, by_spec)]
+    return Graph(title, nodes + missing, edges)  # each missing node has its edge
