@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -137,9 +139,37 @@ def test_files_over_the_size_limit_are_not_parsed(write_spec) -> None:
     [diagnostic] = load_file(str(path), str(path.parent), max_file_size=1000).diagnostics
     assert diagnostic.code is Code.FILE_TOO_LARGE
     assert (diagnostic.line, diagnostic.column) == (1, 1)
-    assert f"{len(big.encode()):,} bytes, over the limit of 1,000" in diagnostic.message
+    assert f"{len(big.encode()):,} bytes, over the limit of 1,000 bytes" in diagnostic.message
     small = load_file(str(path), str(path.parent), max_file_size=len(big.encode()))
     assert small.valid
+
+
+def _pipe(text: str) -> str:
+    """A path like the one `<(git show HEAD:spec.yaml)` gives: a pipe with no size."""
+    read_end, write_end = os.pipe()
+
+    def feed() -> None:
+        with os.fdopen(write_end, "wb") as handle:
+            handle.write(text.encode())
+
+    threading.Thread(target=feed, daemon=True).start()
+    return f"/dev/fd/{read_end}"
+
+
+@pytest.mark.skipif(not os.path.isdir("/dev/fd"), reason="/dev/fd is where pipes are named")
+def test_a_spec_from_a_pipe_is_read_whole() -> None:
+    text = MINIMAL + "# " + "x" * 200_000 + "\n"  # more than a pipe's buffer
+    spec = load_file(_pipe(text), "/dev/fd")
+    assert spec.valid, spec.diagnostics
+    assert spec.source == text
+
+
+@pytest.mark.skipif(not os.path.isdir("/dev/fd"), reason="/dev/fd is where pipes are named")
+def test_a_pipe_over_the_size_limit_is_refused_without_a_made_up_size() -> None:
+    spec = load_file(_pipe(MINIMAL * 20), "/dev/fd", max_file_size=1000)
+    [diagnostic] = spec.diagnostics
+    assert diagnostic.code is Code.FILE_TOO_LARGE
+    assert diagnostic.message == "the file is over the limit of 1,000 bytes"
 
 
 def test_the_default_size_limit_is_one_mebibyte(write_spec) -> None:
