@@ -512,14 +512,21 @@ _SUSPECT = (
     r"(?:[-+]?[0-9]|[-+]?\.(?:[0-9]|inf|Inf|INF|nan|NaN|NAN)|[~=]|<<)"
     rf"|(?:{_WORDS11}){_END})"
 )
-# Each pattern starts with a literal, which keeps Python's regex engine fast.
-_SUSPECT_AFTER_COLON = re.compile(rf": +{_SUSPECT}", re.MULTILINE)
+# Each pattern starts with a literal, which keeps Python's regex engine fast; the
+# lookahead after it turns most values away at their first character.
+_SUSPECT_START = re.escape(
+    "".join(sorted({word[0] for word in _BOOL11 - _TRUE - _FALSE} | set("-+.0123456789~=<")))
+)
+_SUSPECT_AFTER_COLON = re.compile(rf": +(?=[{_SUSPECT_START}]){_SUSPECT}", re.MULTILINE)
 _SUSPECT_ITEM = re.compile(rf"- +{_SUSPECT}", re.MULTILINE)
 # A value on the line after its key (`key:` then `  value`): checked by the precise reader.
-_VALUE_ON_OWN_LINE = re.compile(r":\n(?: *#[^\n]*\n)* *[^ \n#:\-][^\n:]*(?:\n|\Z)")
-_DEEP_INDENT = re.compile(rf"\n {{{2 * MAX_DEPTH - 8}}}")
-_NESTED_ITEMS = re.compile(r"- +- ")
-_DOCUMENT_MARKER = re.compile(r"\n(?:---|\.\.\.)")
+# `(?=(X))\1` matches X without backtracking into it (an atomic group, which Python
+# spells that way before 3.11): a key on the next line fails at its colon at once.
+_VALUE_ON_OWN_LINE = re.compile(r":\n(?=((?: *#[^\n]*\n)* *))\1[^ \n#:\-](?=([^\n:]*))\2(?:\n|\Z)")
+# An item with nothing after its dash, a comment or another item; nesting too deep
+# for the fast reader to vouch for; a document marker.
+_ODD_ITEM = re.compile(r"-(?: ?\n| #| +- )")
+_ODD_LINE = re.compile(rf"\n(?: {{{2 * MAX_DEPTH - 8}}}|---|\.\.\.)")
 #: Free-form maps whose keys the fast reader cannot vouch for without a look.
 _FREE_FORM_MAPS = (
     ("metadata", "labels"),
@@ -544,12 +551,8 @@ def read_fast(raw: bytes, text: str) -> dict[str, Any] | None:
         _SUSPECT_AFTER_COLON.search(text)
         or _SUSPECT_ITEM.search(text)
         or _VALUE_ON_OWN_LINE.search(text)
-        or "-\n" in text
-        or "- \n" in text
-        or "- #" in text
-        or _DEEP_INDENT.search(text)
-        or _NESTED_ITEMS.search(text)
-        or _DOCUMENT_MARKER.search(text)
+        or _ODD_ITEM.search(text)
+        or _ODD_LINE.search(text)
     ):
         return None
     try:
