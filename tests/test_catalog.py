@@ -79,7 +79,16 @@ def test_a_file_that_is_not_a_spec_is_a_warning(tmp_path, write_spec) -> None:
 
 @pytest.mark.parametrize(
     "ref",
-    ["../../outside.modelspec.yaml", "/etc/passwd", "sub/../../../outside.modelspec.yaml"],
+    [
+        "../../outside.modelspec.yaml",
+        "/etc/passwd",
+        "sub/../../../outside.modelspec.yaml",
+        # Absolute on Windows: a drive, a drive-relative path, a share, a root.
+        "C:\\specs\\x.modelspec.yaml",
+        "C:x.modelspec.yaml",
+        "\\\\server\\share\\x.modelspec.yaml",
+        "\\x.modelspec.yaml",
+    ],
 )
 def test_refs_that_leave_the_specs_folder_are_errors_and_never_opened(
     tmp_path, write_spec, monkeypatch, ref

@@ -97,18 +97,26 @@ def _check_names(catalog: Catalog) -> None:
             )
 
 
-def _inside(path: str, roots: Sequence[str]) -> bool:
-    return any(path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
+def _absolute(ref: str) -> bool:
+    """Whether ``ref`` is absolute on POSIX or on Windows (a drive, a root, a share)."""
+    if ref[:1] not in ("/", "\\") and ref[1:2] != ":":
+        return False  # the cheap test: no absolute path of either kind looks like this
+    return posixpath.isabs(ref) or ntpath.isabs(ref) or bool(ntpath.splitdrive(ref)[0])
 
 
 def _resolve_refs(catalog: Catalog) -> None:
     by_path = {spec.path: spec for spec in catalog.files}
+    roots = set(catalog.roots)
+    inside = tuple(root.rstrip(os.sep) + os.sep for root in catalog.roots)
     for spec in catalog.files:
         catalog.links.setdefault(spec, [])
         catalog.dependents.setdefault(spec, [])
     for spec in catalog.files:
+        if not spec.refs:
+            continue
+        folder = os.path.dirname(spec.path)
         for index, ref in spec.refs:
-            target = _resolve(catalog, spec, index, ref, by_path)
+            target = _resolve(spec, folder, index, ref, by_path=by_path, roots=roots, inside=inside)
             link = Link(spec, index, ref, target)
             catalog.links[spec].append(link)
             if target is not None:
@@ -116,8 +124,16 @@ def _resolve_refs(catalog: Catalog) -> None:
 
 
 def _resolve(
-    catalog: Catalog, spec: SpecFile, index: int, ref: str, by_path: dict[str, SpecFile]
+    spec: SpecFile,
+    folder: str,
+    index: int,
+    ref: str,
+    *,
+    by_path: dict[str, SpecFile],
+    roots: set[str],
+    inside: tuple[str, ...],
 ) -> SpecFile | None:
+    """The spec ``ref`` names; ``roots`` are the specs folders, ``inside`` their prefixes."""
     path = ("spec", "pipeline", "dependencies", index, "specRef")
 
     def report(code: Code, message: str, hint: str) -> None:
@@ -127,7 +143,7 @@ def _resolve(
     if not ref.strip():
         report(Code.SPECREF_MISSING, "specRef is empty", "give the path of the dependency's spec")
         return None
-    if posixpath.isabs(ref) or ntpath.isabs(ref) or ntpath.splitdrive(ref)[0]:
+    if _absolute(ref):
         report(
             Code.SPECREF_OUTSIDE,
             f"specRef {ref} is an absolute path",
@@ -136,9 +152,8 @@ def _resolve(
         return None
     # Lexical resolution only: the target is never opened, and ``..`` cannot climb
     # out of the specs folders through a symbolic link we did not look at.
-    folder = os.path.dirname(spec.path)
-    target = os.path.normpath(os.path.join(folder, *ref.replace("\\", "/").split("/")))
-    if not _inside(target, catalog.roots):
+    target = os.path.normpath(os.path.join(folder, ref.replace("\\", "/")))
+    if target not in roots and not target.startswith(inside):
         report(
             Code.SPECREF_OUTSIDE,
             f"specRef {ref} points outside the specs folder",
@@ -173,8 +188,14 @@ def _find_cycles(catalog: Catalog) -> None:
     stack: list[SpecFile] = []
     counter = 0
 
+    following: dict[SpecFile, list[SpecFile]] = {}
+
     def successors(spec: SpecFile) -> list[SpecFile]:
-        return [link.target for link in catalog.links.get(spec, []) if link.target is not None]
+        found = following.get(spec)
+        if found is None:
+            links = catalog.links.get(spec, ())
+            found = following[spec] = [link.target for link in links if link.target is not None]
+        return found
 
     for start in catalog.files:
         if start in index_of:
