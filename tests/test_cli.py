@@ -122,6 +122,37 @@ def test_the_console_script_runs(tmp_path) -> None:
     assert done.stdout.strip() == "2 specs: 2 valid, 0 invalid; 0 errors, 0 warnings"
 
 
+def test_the_console_script_exits_with_the_status_after_all_its_output() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs_modelspec.cli", "validate", str(FIXTURES / "invalid")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) > 10
+    assert all(": error: [" in line or ": warning: [" in line for line in lines[:-1])
+    assert lines[-1].endswith("warnings") or lines[-1].endswith("warning")
+    assert done.stderr == ""
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
+    for i in range(3000):  # more output than a pipe holds
+        (tmp_path / f"m{i:04d}.modelspec.yaml").write_text("kind: [")
+    command = [sys.executable, "-m", "mkdocs_modelspec.cli", "validate", str(tmp_path)]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None
+        assert process.stderr is not None
+        first = process.stdout.readline()
+        process.stdout.close()  # as `modelspec validate | head -1` does
+        errors = process.stderr.read()
+        process.wait(timeout=120)
+    assert b"[yaml-syntax]" in first
+    assert errors == b""
+    assert process.returncode in (0, 1)
+
+
 BOMB_LIMITS = """
 import resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))  # 1 GiB: a blow-up fails here

@@ -12,6 +12,7 @@ one), so that they score, size and publish the catalog as the site does.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import os
@@ -380,5 +381,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
+def run() -> None:
+    """The ``modelspec`` command: :func:`main`, then exit without tearing down.
+
+    Freeing every record of a large catalog one by one at exit took longer than
+    printing them (40-50 ms at 10,000 specs); the operating system takes the memory
+    back at once. Output is flushed first; nothing else waits for the exit.
+    """
+    code = main()
+    with contextlib.suppress(BrokenPipeError):  # `| head`: what was wanted was read
+        sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()

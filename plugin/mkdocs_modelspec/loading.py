@@ -255,6 +255,9 @@ def _read_bytes(spec: SpecFile, max_file_size: int) -> bytes | None:
     return raw
 
 
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)  # O_BINARY: Windows only
+
+
 def _read_at_most(path: str, limit: int) -> bytes:
     """Up to ``limit`` bytes of the file at ``path``.
 
@@ -262,7 +265,7 @@ def _read_at_most(path: str, limit: int) -> bytes:
     (1 MiB) for every 2 KB spec, which cost more than the rest of the read.
     Reads until the end or the limit, so a pipe or a growing file is read right too.
     """
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    fd = os.open(path, _READ_FLAGS)
     try:
         wanted = min(os.fstat(fd).st_size + 1, limit)
         parts: list[bytes] = []
