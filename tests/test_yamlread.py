@@ -141,6 +141,20 @@ def test_the_fast_reader_leaves_unusual_text_to_the_precise_one(text: str) -> No
     assert read_fast(text.encode(), text) is None
 
 
+@pytest.mark.parametrize(
+    "character", ["\x85", "\u2028", "\u2029", "\ufeff", "\x01", "\x7f", "\x9f", "\ufffe"]
+)
+def test_characters_yaml_1_1_reads_differently_take_the_precise_path(character: str) -> None:
+    text = MINIMAL.replace("id: tiny", f"id: ti{character}ny")
+    assert read_fast(text.encode(), text) is None
+
+
+@pytest.mark.parametrize("character", ["\xe9", "\u2027", "\u202a", "\uff00", "\U0001f600"])
+def test_other_non_ascii_text_stays_on_the_fast_path(character: str) -> None:
+    text = MINIMAL.replace("id: tiny", f"id: ti{character}ny")
+    assert read_fast(text.encode(), text) == read_precise(text).data
+
+
 def test_without_the_fast_parser_everything_takes_the_precise_path(monkeypatch) -> None:
     monkeypatch.setattr(yamlread, "yaml_rs", None)
     assert read_fast(MINIMAL.encode(), MINIMAL) is None
