@@ -153,6 +153,27 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
     assert process.returncode in (0, 1)
 
 
+ONLY_VALIDATE = """
+import sys
+from mkdocs_modelspec.cli import main
+status = main(["validate", sys.argv[1]])
+print(sorted(m for m in sys.modules if m.split(".")[0] in ("jinja2", "markdown", "mkdocs")
+             or m.startswith(("mkdocs_modelspec.readiness", "mkdocs_modelspec.pages",
+                              "mkdocs_modelspec.views", "mkdocs_modelspec.history"))))
+"""
+
+
+def test_validate_does_not_load_what_only_the_site_needs() -> None:
+    """Start-up is most of a small validation: page generation stays out of it."""
+    done = subprocess.run(
+        [sys.executable, "-c", ONLY_VALIDATE, str(FIXTURES / "valid")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.splitlines()[-1] == "[]"
+
+
 BOMB_LIMITS = """
 import resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))  # 1 GiB: a blow-up fails here

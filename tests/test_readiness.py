@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
+from mkdocs_modelspec import cli
 from mkdocs_modelspec.capacity import Accelerators, assess
 from mkdocs_modelspec.catalog import build_catalog
 from mkdocs_modelspec.cli import main
@@ -522,3 +523,7 @@ def test_a_scorecard_can_be_embedded_and_linked(tmp_path: Path) -> None:
     page = read_page(root / "site", "review")
     assert "Artifacts versioned" in page.text
     assert "../models/chat/#readiness" in [a.get("href") for tag, a in page.elements if tag == "a"]
+
+
+def test_the_command_line_names_the_same_levels() -> None:
+    assert cli.LEVEL_NAMES == LEVEL_NAMES
