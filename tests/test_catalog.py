@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import builtins
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
+from mkdocs_modelspec import loading
 from mkdocs_modelspec.catalog import build_catalog
 from mkdocs_modelspec.diagnostics import Code, Severity
 from mkdocs_modelspec.loading import load_roots
 
-from conftest import spec_text
+from conftest import FIXTURES, spec_text
 
 
 def with_dependencies(name: str, *refs: str) -> str:
@@ -160,3 +162,30 @@ def test_long_chains_do_not_hit_the_recursion_limit(tmp_path, write_spec) -> Non
     catalog = catalog_of(tmp_path)
     assert len(catalog.cycles) == 1
     assert len(catalog.cycles[0]) == 1501
+
+
+def test_compact_records_give_the_same_diagnostics_as_full_ones(
+    tmp_path, write_spec, monkeypatch
+) -> None:
+    """`modelspec validate` keeps compact records (in one process or several); every
+    diagnostic, positions included, must be what the site reports from full ones."""
+    root = tmp_path / "specs"
+    shutil.copytree(FIXTURES, root / "fixtures")
+    write_spec("dup/a.modelspec.yaml", spec_text("twin"))
+    write_spec("dup/b.modelspec.yaml", spec_text("twin"))
+    write_spec("loop/a.modelspec.yaml", with_dependencies("loop-a", "./b.modelspec.yaml"))
+    write_spec("loop/b.modelspec.yaml", with_dependencies("loop-b", "./a.modelspec.yaml"))
+    write_spec("refs/r.modelspec.yaml", with_dependencies("r", "./gone.modelspec.yaml", "/etc/x"))
+
+    def diagnostics(**options) -> list[str]:
+        catalog = build_catalog(load_roots([root], base=tmp_path, **options), [root])
+        return [d.format() for d in catalog.diagnostics]
+
+    full = diagnostics()
+    monkeypatch.setattr(loading, "PARALLEL_FROM", 2)  # the fixtures alone are too few
+    assert diagnostics(compact=True) == full
+    assert diagnostics(compact=True, jobs=2) == full
+    shown = "\n".join(full)
+    for code in ("duplicate-name", "dependency-cycle", "specref-missing", "specref-outside-root"):
+        assert f"[{code}]" in shown
+    assert "[duplicate-key]" in shown  # a per-file problem from the fixtures too

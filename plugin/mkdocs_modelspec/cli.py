@@ -169,9 +169,16 @@ def _config_option(parser: argparse.ArgumentParser) -> None:
 
 
 def load_catalog(
-    paths: Sequence[Path], max_file_size: int = DEFAULT_MAX_FILE_SIZE, jobs: int = 1
+    paths: Sequence[Path],
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+    jobs: int = 1,
+    *,
+    compact: bool = False,
 ) -> Catalog:
-    """Load the folders and files named on the command line (default ``specs/``)."""
+    """Load the folders and files named on the command line (default ``specs/``).
+
+    ``compact``: keep only what checking the catalog needs (see ``load_roots``).
+    """
     paths = list(paths) or [Path("specs")]
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
@@ -180,7 +187,12 @@ def load_catalog(
     files = [p for p in paths if not p.is_dir()]
     roots = folders + [f.parent for f in files]  # a file named alone is its own root
     loaded = load_roots(
-        folders, base=Path.cwd(), files=files, max_file_size=max_file_size, jobs=jobs
+        folders,
+        base=Path.cwd(),
+        files=files,
+        max_file_size=max_file_size,
+        jobs=jobs,
+        compact=compact,
     )
     return build_catalog(loaded, roots)
 
@@ -205,7 +217,7 @@ def _validate(args: argparse.Namespace) -> int:
         raise _Usage("--max-file-size must be a positive number of bytes")
     if args.jobs < 1:
         raise _Usage("--jobs must be at least 1")
-    catalog = load_catalog(args.paths, args.max_file_size, args.jobs)
+    catalog = load_catalog(args.paths, args.max_file_size, args.jobs, compact=True)
     diagnostics = catalog.diagnostics
     summary = _summary(catalog, diagnostics)
     if args.format == "json":
