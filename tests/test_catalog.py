@@ -153,6 +153,28 @@ def test_a_spec_that_depends_on_itself_is_a_cycle(tmp_path, write_spec) -> None:
     assert [d.message for d in a.diagnostics] == ["dependency cycle: a -> a"]
 
 
+def test_each_cycle_is_found_among_specs_around_it(tmp_path, write_spec) -> None:
+    # a <-> b, entered from "in" and leaving to "leaf" (named twice); p <-> q apart.
+    write_spec("a.modelspec.yaml", with_dependencies("a", "./b.modelspec.yaml"))
+    write_spec(
+        "b.modelspec.yaml",
+        with_dependencies(
+            "b", "./leaf.modelspec.yaml", "./a.modelspec.yaml", "./leaf.modelspec.yaml"
+        ),
+    )
+    write_spec("in.modelspec.yaml", with_dependencies("in", "./a.modelspec.yaml"))
+    write_spec("leaf.modelspec.yaml", spec_text("leaf"))
+    write_spec("p.modelspec.yaml", with_dependencies("p", "./q.modelspec.yaml"))
+    write_spec("q.modelspec.yaml", with_dependencies("q", "./p.modelspec.yaml"))
+    catalog = catalog_of(tmp_path)
+    assert [[s.name for s in cycle] for cycle in catalog.cycles] == [["a", "b"], ["p", "q"]]
+    warned = {s.name: [d.message for d in s.diagnostics] for s in catalog.files if s.diagnostics}
+    assert warned == {
+        "a": ["dependency cycle: a -> b -> a"],
+        "p": ["dependency cycle: p -> q -> p"],
+    }
+
+
 def test_long_chains_do_not_hit_the_recursion_limit(tmp_path, write_spec) -> None:
     for i in range(1500):
         write_spec(

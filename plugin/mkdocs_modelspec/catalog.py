@@ -182,23 +182,24 @@ def _resolve(
 
 def _find_cycles(catalog: Catalog) -> None:
     """Tarjan's strongly connected components; each cycle is reported once."""
+    following = {
+        spec: [link.target for link in catalog.links.get(spec, ()) if link.target is not None]
+        for spec in catalog.files
+    }
+    suspects = _leading_to_cycles(catalog, following)
+    if not suspects:
+        return  # the usual case: no cycle at all
     index_of: dict[SpecFile, int] = {}
     low: dict[SpecFile, int] = {}
     on_stack: set[SpecFile] = set()
     stack: list[SpecFile] = []
     counter = 0
 
-    following: dict[SpecFile, list[SpecFile]] = {}
-
     def successors(spec: SpecFile) -> list[SpecFile]:
-        found = following.get(spec)
-        if found is None:
-            links = catalog.links.get(spec, ())
-            found = following[spec] = [link.target for link in links if link.target is not None]
-        return found
+        return [target for target in following[spec] if target in suspects]
 
     for start in catalog.files:
-        if start in index_of:
+        if start in index_of or start not in suspects:
             continue
         # Iterative depth-first search: a long chain must not hit the recursion limit.
         work: list[tuple[SpecFile, int]] = [(start, 0)]
@@ -231,6 +232,27 @@ def _find_cycles(catalog: Catalog) -> None:
             if work:
                 parent = work[-1][0]
                 low[parent] = min(low[parent], low[node])
+
+
+def _leading_to_cycles(
+    catalog: Catalog, following: dict[SpecFile, list[SpecFile]]
+) -> set[SpecFile]:
+    """The specs from which a cycle can be reached (the cycles' members among them).
+
+    Peels away every spec whose dependencies are all peeled already, starting from
+    those with none: what is left is in a cycle or leads to one. With no cycle, nothing
+    is left, and the depth-first search has nothing to do.
+    """
+    left = {spec: len(targets) for spec, targets in following.items()}
+    peel = [spec for spec, count in left.items() if count == 0]
+    while peel:
+        spec = peel.pop()
+        del left[spec]
+        for link in catalog.dependents.get(spec, ()):
+            left[link.source] -= 1
+            if left[link.source] == 0:
+                peel.append(link.source)
+    return set(left)
 
 
 def _report_cycle(catalog: Catalog, component: list[SpecFile]) -> None:
