@@ -199,10 +199,11 @@ def load_catalog(
 
 def _summary(catalog: Catalog, diagnostics: Sequence[Diagnostic]) -> dict[str, int]:
     errors = sum(1 for d in diagnostics if d.is_error)
+    valid = len(catalog.valid)
     return {
         "specs": len(catalog.files),
-        "valid": len(catalog.valid),
-        "invalid": len(catalog.files) - len(catalog.valid),
+        "valid": valid,
+        "invalid": len(catalog.files) - valid,
         "errors": errors,
         "warnings": len(diagnostics) - errors,
     }
