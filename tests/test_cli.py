@@ -111,24 +111,22 @@ def test_parallel_loading_reports_exactly_what_one_process_reports(capsys, tmp_p
     assert "[duplicate-name]" in one[1]
 
 
-def test_the_console_script_runs(tmp_path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "mkdocs_modelspec.cli", "validate", str(FIXTURES / "valid")],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+CONSOLE = [sys.executable, "-m", "mkdocs_modelspec.cli", "validate"]
+
+
+def console(folder: Path) -> subprocess.CompletedProcess[str]:
+    """`modelspec validate FOLDER` in a process of its own, as a shell runs it."""
+    return subprocess.run([*CONSOLE, str(folder)], capture_output=True, text=True, check=False)
+
+
+def test_the_console_script_runs() -> None:
+    done = console(FIXTURES / "valid")
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "2 specs: 2 valid, 0 invalid; 0 errors, 0 warnings"
 
 
 def test_the_console_script_exits_with_the_status_after_all_its_output() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "mkdocs_modelspec.cli", "validate", str(FIXTURES / "invalid")],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = console(FIXTURES / "invalid")
     assert done.returncode == 1, done.stderr
     lines = done.stdout.splitlines()
     assert len(lines) > 10
@@ -140,7 +138,7 @@ def test_the_console_script_exits_with_the_status_after_all_its_output() -> None
 def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
     for i in range(3000):  # more output than a pipe holds
         (tmp_path / f"m{i:04d}.modelspec.yaml").write_text("kind: [")
-    command = [sys.executable, "-m", "mkdocs_modelspec.cli", "validate", str(tmp_path)]
+    command = [*CONSOLE, str(tmp_path)]
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
         assert process.stdout is not None
         assert process.stderr is not None
