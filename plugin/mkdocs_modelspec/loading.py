@@ -372,7 +372,7 @@ def load_roots(
 
     With ``compact``, each file comes back as a compact record (:meth:`SpecFile.compact`)
     as soon as it is checked: ``modelspec validate`` needs no more, and 10,000 specs
-    then take 80 MB instead of 420. With ``jobs`` > 1 and many files, the files are
+    then take 56 MB instead of 417. With ``jobs`` > 1 and many files, the files are
     loaded by that many processes, and always come back compact. The plugin, which
     renders the specs, loads in one process and keeps everything.
     """
