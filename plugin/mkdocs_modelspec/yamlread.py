@@ -494,39 +494,62 @@ class _PreciseReader:
 
 # --- the fast reader ----------------------------------------------------------------------
 
-# Bytes of plain block YAML with nothing unusual in it. Any other byte (anchors,
-# aliases, tags, flow collections, block scalars, escapes, tabs, carriage returns,
-# directives) sends the file to the precise reader. Non-ASCII text is checked apart.
+# Bytes of plain block YAML. Any other ASCII byte (anchors, aliases, tags, flow
+# collections, escapes, tabs, carriage returns, directives) sends the file to the
+# precise reader, except the four of _LOOKED_AT, which plain text and block scalars use:
+# `@` and a backquote inside text (yaml_rs refuses them at the start of a value, as
+# PyYAML does), `|` and `>` in text or as a block scalar, which gets a closer look.
+# Non-ASCII text is checked apart.
 _PLAIN_BYTES = bytes(sorted(set(range(0x20, 0x7F)) - set(b"&*!%?@`|>[]{}\\") | {0x0A}))
+_NON_ASCII = bytes(range(0x80, 0x100))
+_LOOKED_AT = b"@`|>"
 # Characters the two YAML versions may treat differently: NEL, LS, PS and the BOM,
 # which 1.1 reads as line breaks or markers, and the control characters and
 # noncharacters YAML forbids. (Listed rather than excluded: a class of everything
 # else up to U+10FFFF took 7 ms to compile, a fifth of this module's import.)
 _UNUSUAL_CHARACTER = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+# A block scalar (`key: |`, `key: >-`): the fast reader takes the usual form only, a
+# key's value whose text starts on the next line, indented deeper. (Empty block
+# scalars, indentation indicators and block scalars as list items are left to the
+# precise reader: yaml_rs reads an empty one, or one at the end of a file without a
+# final line break, differently from PyYAML.)
+_BLOCK_HEADER = re.compile(r"[:-] +[|>]")
+_USUAL_BLOCK = re.compile(
+    r"^( *)[^ \n#\-][^\n]*?: +[|>][-+]?(?: +#[^\n]*| *)\n\1 +[^ \n]", re.MULTILINE
+)
 _END = r"[ \t]*(?:#|$)"
 _WORDS11 = "|".join(sorted(_BOOL11 - _TRUE - _FALSE))
 # A plain scalar the two versions may read differently: anything that starts like a
 # number, a date or a special value, unless it is a plain decimal; and the 1.1 words.
+# Such a value is then looked at closely (``_ambiguous_value``): `70b` or `1.2.0` is
+# text to both versions.
 _SUSPECT = (
     rf"(?:(?!(?:0|[1-9][0-9]*)(?:\.[0-9]+)?{_END})"
     r"(?:[-+]?[0-9]|[-+]?\.(?:[0-9]|inf|Inf|INF|nan|NaN|NAN)|[~=]|<<)"
     rf"|(?:{_WORDS11}){_END})"
 )
 # Each pattern starts with a literal, which keeps Python's regex engine fast; the
-# lookahead after it turns most values away at their first character.
+# lookahead after it turns most values away at their first character. The match ends
+# where the value starts.
 _SUSPECT_START = re.escape(
     "".join(sorted({word[0] for word in _BOOL11 - _TRUE - _FALSE} | set("-+.0123456789~=<")))
 )
-_SUSPECT_AFTER_COLON = re.compile(rf": +(?=[{_SUSPECT_START}]){_SUSPECT}", re.MULTILINE)
-_SUSPECT_ITEM = re.compile(rf"- +{_SUSPECT}", re.MULTILINE)
-# A value on the line after its key (`key:` then `  value`): checked by the precise reader.
+_SUSPECT_AFTER_COLON = re.compile(rf": +(?=[{_SUSPECT_START}])(?={_SUSPECT})", re.MULTILINE)
+_SUSPECT_ITEM = re.compile(rf"- +(?={_SUSPECT})", re.MULTILINE)
+# A value on the line after its key (`key:`, perhaps with trailing spaces or a
+# comment, then `  value`): checked by the precise reader.
 # `(?=(X))\1` matches X without backtracking into it (an atomic group, which Python
 # spells that way before 3.11): a key on the next line fails at its colon at once.
-_VALUE_ON_OWN_LINE = re.compile(r":\n(?=((?: *#[^\n]*\n)* *))\1[^ \n#:\-](?=([^\n:]*))\2(?:\n|\Z)")
-# An item with nothing after its dash, a comment or another item; nesting too deep
-# for the fast reader to vouch for; a document marker.
-_ODD_ITEM = re.compile(r"-(?: ?\n| #| +- )")
+_VALUE_ON_OWN_LINE = re.compile(
+    r": *(?:#[^\n]*)?\n(?=((?: *#[^\n]*\n)* *))\1[^ \n#:\-](?=([^\n:]*))\2(?:\n|\Z)"
+)
+# An item with nothing after its dash, a comment or another item (but not the `-` of
+# a block scalar's `|-`); nesting too deep for the fast reader to vouch for; a
+# document marker.
+_ODD_ITEM = re.compile(r"(?<![|>])-(?: ?\n| #| +- )")
 _ODD_LINE = re.compile(rf"\n(?: {{{2 * MAX_DEPTH - 8}}}|---|\.\.\.)")
+_NEXT_LINE = re.compile(r"(?:[ ]*\n)*( *)[^ \n]")
+_KEY_COLUMN = re.compile(r" *(?:- +)*")
 #: Free-form maps whose keys the fast reader cannot vouch for without a look.
 _FREE_FORM_MAPS = (
     ("metadata", "labels"),
@@ -545,14 +568,14 @@ def read_fast(raw: bytes, text: str) -> dict[str, Any] | None:
     if yaml_rs is None:
         return None
     rest = raw.translate(None, _PLAIN_BYTES)
-    if rest and (rest.isascii() or _UNUSUAL_CHARACTER.search(text)):
+    if rest and not _plain_enough(rest, text):
         return None
     if (
-        _SUSPECT_AFTER_COLON.search(text)
-        or _SUSPECT_ITEM.search(text)
-        or _VALUE_ON_OWN_LINE.search(text)
+        _VALUE_ON_OWN_LINE.search(text)
         or _ODD_ITEM.search(text)
         or _ODD_LINE.search(text)
+        or any(_ambiguous_value(text, m, key=True) for m in _SUSPECT_AFTER_COLON.finditer(text))
+        or any(_ambiguous_value(text, m, key=False) for m in _SUSPECT_ITEM.finditer(text))
     ):
         return None
     try:
@@ -562,6 +585,44 @@ def read_fast(raw: bytes, text: str) -> dict[str, Any] | None:
     if not isinstance(data, dict) or not _plain_keys(data):
         return None
     return data
+
+
+def _plain_enough(rest: bytes, text: str) -> bool:
+    """Whether the bytes outside plain YAML (``rest``) leave the text to the fast reader."""
+    odd = rest.translate(None, _NON_ASCII)
+    if odd.translate(None, _LOOKED_AT):
+        return False  # an anchor, a tag, a flow collection, an escape, a tab...
+    if len(odd) < len(rest) and _UNUSUAL_CHARACTER.search(text):
+        return False
+    if b"|" in odd or b">" in odd:
+        headers = len(_BLOCK_HEADER.findall(text))
+        if headers and (not text.endswith("\n") or headers != len(_USUAL_BLOCK.findall(text))):
+            return False
+    return True
+
+
+def _ambiguous_value(text: str, match: re.Match[str], *, key: bool) -> bool:
+    """Whether the plain value after ``match`` may read differently to YAML 1.1 and 1.2.
+
+    Only values that start like a number, a date or a YAML 1.1 word come here: `70b`
+    and `1.2.0` are text to both versions; `017`, `1e3` and `2025-01-01` are not. A
+    value that goes on over the next lines is left to the precise reader.
+    """
+    start = match.end()
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else end
+    value = text[start:end]
+    comment = value.find(" #")
+    value = (value if comment < 0 else value[:comment]).rstrip(" ")
+    line = text.rfind("\n", 0, start) + 1
+    # A value goes on over the next lines when they are indented deeper than its key
+    # (or than the dash of its list item).
+    found = _KEY_COLUMN.match(text, line) if key else None
+    column = (found.end() if found else match.start()) - line
+    following = _NEXT_LINE.match(text, end + 1)
+    if following and len(following.group(1)) > column:
+        return True  # look closely (or it is a syntax error: the same)
+    return ambiguity(value, resolve_plain(value)) is not None
 
 
 def _plain_keys(data: dict[str, Any]) -> bool:
