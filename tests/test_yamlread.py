@@ -131,6 +131,8 @@ def test_the_fast_reader_vouches_for_ordinary_specs() -> None:
         MINIMAL.replace("count: 1", "count:\n        017"),
         MINIMAL.replace("count: 1", "count: \n        017"),  # a trailing space
         MINIMAL.replace("count: 1", "count: # how many\n        017"),
+        MINIMAL.replace("id: tiny", "id:\n        12:30"),  # a colon, but no key
+        MINIMAL.replace("count: 1", "count:\n        -017"),  # a dash, but no item
         MINIMAL.replace("\n", "\r\n"),
         MINIMAL.replace("id: tiny", "id: &x tiny"),
         MINIMAL + "---\n",

@@ -34,6 +34,7 @@ Positions are only needed when something is wrong, so valid files never pay for 
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Iterator
@@ -513,10 +514,7 @@ _UNUSUAL_CHARACTER = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\
 # scalars, indentation indicators and block scalars as list items are left to the
 # precise reader: yaml_rs reads an empty one, or one at the end of a file without a
 # final line break, differently from PyYAML.)
-_BLOCK_HEADER = re.compile(r"[:-] +[|>]")
-_USUAL_BLOCK = re.compile(
-    r"^( *)[^ \n#\-][^\n]*?: +[|>][-+]?(?: +#[^\n]*| *)\n\1 +[^ \n]", re.MULTILINE
-)
+_USUAL_BLOCK = re.compile(r"( *)[^ \n#\-][^\n]*: +[|>][-+]?(?: +#[^\n]*| *)\n\1 +[^ \n]")
 _END = r"[ \t]*(?:#|$)"
 _WORDS11 = "|".join(sorted(_BOOL11 - _TRUE - _FALSE))
 # A plain scalar the two versions may read differently: anything that starts like a
@@ -537,19 +535,24 @@ _SUSPECT_START = re.escape(
 _SUSPECT_AFTER_COLON = re.compile(rf": +(?=[{_SUSPECT_START}])(?={_SUSPECT})", re.MULTILINE)
 _SUSPECT_ITEM = re.compile(rf"- +(?={_SUSPECT})", re.MULTILINE)
 # A value on the line after its key (`key:`, perhaps with trailing spaces or a
-# comment, then `  value`): checked by the precise reader.
+# comment, then `  value`): checked by the precise reader. The value's line is one
+# with no `key: ` in it (`12:30` and `-017` are values; `- x` is a list item).
 # `(?=(X))\1` matches X without backtracking into it (an atomic group, which Python
 # spells that way before 3.11): a key on the next line fails at its colon at once.
 _VALUE_ON_OWN_LINE = re.compile(
-    r": *(?:#[^\n]*)?\n(?=((?: *#[^\n]*\n)* *))\1[^ \n#:\-](?=([^\n:]*))\2(?:\n|\Z)"
+    r": *(?:#[^\n]*)?\n(?=((?: *#[^\n]*\n)* *))\1(?:[^ \n#:\-]|[:\-](?![ \n]))"
+    r"(?=((?:[^\n:]+|:(?![ \n]))*))\2(?:\n|\Z)"
 )
 # An item with nothing after its dash, a comment or another item (but not the `-` of
 # a block scalar's `|-`); nesting too deep for the fast reader to vouch for; a
 # document marker.
-_ODD_ITEM = re.compile(r"(?<![|>])-(?: ?\n| #| +- )")
+_ODD_ITEM = re.compile(r"-(?<![|>]-)(?: ?\n| #| +- )")  # the literal first: fast
 _ODD_LINE = re.compile(rf"\n(?: {{{2 * MAX_DEPTH - 8}}}|---|\.\.\.)")
 _NEXT_LINE = re.compile(r"(?:[ ]*\n)*( *)[^ \n]")
 _KEY_COLUMN = re.compile(r" *(?:- +)*")
+#: Values looked at closely in one file before the precise reader takes over (a spec
+#: has a handful; a file with thousands is better read once, precisely).
+_MOST_LOOKED_AT = 20
 #: Free-form maps whose keys the fast reader cannot vouch for without a look.
 _FREE_FORM_MAPS = (
     ("metadata", "labels"),
@@ -570,14 +573,15 @@ def read_fast(raw: bytes, text: str) -> dict[str, Any] | None:
     rest = raw.translate(None, _PLAIN_BYTES)
     if rest and not _plain_enough(rest, text):
         return None
-    if (
-        _VALUE_ON_OWN_LINE.search(text)
-        or _ODD_ITEM.search(text)
-        or _ODD_LINE.search(text)
-        or any(_ambiguous_value(text, m, key=True) for m in _SUSPECT_AFTER_COLON.finditer(text))
-        or any(_ambiguous_value(text, m, key=False) for m in _SUSPECT_ITEM.finditer(text))
-    ):
+    if _VALUE_ON_OWN_LINE.search(text) or _ODD_ITEM.search(text) or _ODD_LINE.search(text):
         return None
+    suspects = itertools.chain(
+        ((match, True) for match in _SUSPECT_AFTER_COLON.finditer(text)),
+        ((match, False) for match in _SUSPECT_ITEM.finditer(text)),
+    )
+    for count, (match, key) in enumerate(suspects):
+        if count == _MOST_LOOKED_AT or _ambiguous_value(text, match, key=key):
+            return None
     try:
         data = yaml_rs.loads(text, parse_datetime=False)
     except (ValueError, TypeError):
@@ -594,10 +598,17 @@ def _plain_enough(rest: bytes, text: str) -> bool:
         return False  # an anchor, a tag, a flow collection, an escape, a tab...
     if len(odd) < len(rest) and _UNUSUAL_CHARACTER.search(text):
         return False
-    if b"|" in odd or b">" in odd:
-        headers = len(_BLOCK_HEADER.findall(text))
-        if headers and (not text.endswith("\n") or headers != len(_USUAL_BLOCK.findall(text))):
-            return False
+    for indicator in "|>" if b"|" in odd or b">" in odd else "":
+        at = text.find(indicator)
+        while at >= 0:
+            space = at
+            while space > 0 and text[space - 1] == " ":
+                space -= 1
+            if space < at and text[space - 1 : space] in (":", "-"):  # a block scalar
+                usual = _USUAL_BLOCK.match(text, text.rfind("\n", 0, at) + 1)
+                if not usual or usual.end() <= at or not text.endswith("\n"):
+                    return False
+            at = text.find(indicator, at + 1)
     return True
 
 
