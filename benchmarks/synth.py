@@ -6,6 +6,11 @@ governance patterns, comments, some non-ASCII descriptions, and RAG chains wired
 ``specRef`` to other generated specs (no cycles: a spec only depends on specs with a
 lower number). About 2 KB per spec on average, the size the issue measured.
 
+They are written the way the demo catalog's hand-written specs are: half the
+descriptions are folded block scalars over two or three lines (``description: >-``),
+owners are often e-mail addresses, language models carry a ``parameters: 70b``
+annotation, and some versions are unquoted (``version: 1.4.2``).
+
     python benchmarks/synth.py OUT_DIR N [--seed S]
 """
 
@@ -67,16 +72,26 @@ def _spec(i: int, rng: random.Random, names: list[str]) -> tuple[str, str]:
         f"  name: {name}",
     ]
     if level >= 1:
+        if rng.random() < 0.3:
+            lines.append(f"  version: {1 + i % 3}.{i % 10}.{i % 7}")
+        else:
+            lines.append(f'  version: "{2024 + i % 3}-{1 + i % 12:02d}"')
+        if rng.random() < 0.5:
+            first, second = rng.sample(DESCRIPTIONS, 2)
+            lines += ["  description: >-", f"    {first}", f"    {second}"]
+        else:
+            lines.append(f"  description: {rng.choice(DESCRIPTIONS)}")
+        owner = f"{team}-owners@example.com" if rng.random() < 0.5 else f"{team}-owners"
         lines += [
-            f'  version: "{2024 + i % 3}-{1 + i % 12:02d}"',
-            f"  description: {rng.choice(DESCRIPTIONS)}",
             "  labels:",
             f"    team: {team}",
             f"    environment: {env}",
             "  annotations:",
-            f"    owner: {team}-owners",
+            f"    owner: {owner}",
             f'    supportChannel: "#{team}-oncall"',
         ]
+        if framework == "vllm":
+            lines.append(f"    parameters: {rng.choice(['8b', '70b', '1.5b', '405B'])}")
     lines += [
         "",
         "spec:",
