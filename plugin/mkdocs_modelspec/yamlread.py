@@ -26,9 +26,10 @@ Two readers, one meaning
 :func:`read_precise` walks PyYAML's event stream (libyaml's C parser when installed)
 and records every position. It is the reference. :func:`read_fast` asks ``yaml_rs``
 (a YAML 1.2 parser in Rust, ten times faster) for the data, but only for text that a
-cheap scan shows to be plain block YAML with nothing ambiguous in it; for anything
-else it returns ``None`` and the caller uses the precise reader. A test checks that
-both readers agree wherever the fast one answers (``tests/test_yamlread_agreement.py``).
+cheap scan shows to be block YAML with nothing ambiguous in it (see "the fast reader"
+below for what it takes); for anything else it returns ``None`` and the caller uses
+the precise reader. Property tests in ``tests/test_yamlread.py`` check that wherever
+the fast one answers, the precise one reads the same data and finds no problem.
 Positions are only needed when something is wrong, so valid files never pay for them.
 """
 
