@@ -127,7 +127,7 @@ def test_model_pages_rendered_by_forked_processes_are_the_same(
     monkeypatch.setattr(pages_module, "PARALLEL_FROM", 10**9)
     serial = [page.content for page in site.pages(backlinks)]
     monkeypatch.setattr(pages_module, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(pages_module, "_cores", lambda: 2)
+    monkeypatch.setattr(pages_module, "default_jobs", lambda: 2)
     forked = [page.content for page in site.pages(backlinks)]
 
     overviews = len(pages_module.OVERVIEWS)

@@ -25,7 +25,7 @@ from . import __version__
 from .catalog import Catalog, build_catalog
 from .diagnostics import Diagnostic
 from .format import json_schema
-from .loading import DEFAULT_MAX_FILE_SIZE, load_roots
+from .loading import DEFAULT_MAX_FILE_SIZE, default_jobs, load_roots
 
 if TYPE_CHECKING:
     from .pages import Site
@@ -80,7 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "--jobs",
         type=int,
-        default=min(4, os.cpu_count() or 1),
+        default=default_jobs(),
         metavar="N",
         help="processes that read large catalogs (default: the CPU count, at most 4)",
     )

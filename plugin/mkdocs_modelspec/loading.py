@@ -403,6 +403,18 @@ def load_roots(
 
 #: Fewer files than this are loaded in one process even when ``jobs`` > 1.
 PARALLEL_FROM = 400
+
+
+def default_jobs() -> int:
+    """Worker processes for loading or rendering: the cores this process may use, at
+    most 4 (more only add start-up and copying on the machines measured)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return min(cores, 4)
+
+
 #: Files per task handed to a worker process, about 30 ms of work.
 CHUNK = 200
 

@@ -24,7 +24,7 @@ from .capacity import Accelerators, assess
 from .catalog import Catalog
 from .format import json_schema
 from .history import NOT_READ, History
-from .loading import SpecFile
+from .loading import SpecFile, default_jobs
 from .readiness import Settings, Subject, evaluate
 from .rendering import ASSETS, environment, render
 from .views import ModelView, Sources, model_views, slugify
@@ -224,7 +224,7 @@ class Site:
         forked processes that inherit the catalog and send back text.
         """
         count = len(self.views)
-        jobs = min(_cores(), 4)
+        jobs = default_jobs()
         step = max(1, -(-count // (jobs * 4)))
         tasks = [(name, 0, 0) for name, _, _ in OVERVIEWS]
         tasks += [("", start, start + step) for start in range(0, count, step)]
@@ -468,13 +468,6 @@ _RENDERING: list[tuple[Site, Mapping[str, Sequence[Backlink]]]] = []
 def _render_task(task: tuple[str, int, int]) -> list[Page] | list[str]:
     site, backlinks = _RENDERING[-1]
     return site._render(task, backlinks)
-
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def generate(catalog: Catalog, options: Options) -> tuple[list[Page], list[ModelView]]:
