@@ -599,7 +599,12 @@ def _plain_enough(rest: bytes, text: str) -> bool:
         return False  # an anchor, a tag, a flow collection, an escape, a tab...
     if len(odd) < len(rest) and _UNUSUAL_CHARACTER.search(text):
         return False
-    for indicator in "|>" if b"|" in odd or b">" in odd else "":
+    return (b"|" not in odd and b">" not in odd) or _usual_block_scalars(text)
+
+
+def _usual_block_scalars(text: str) -> bool:
+    """Whether every block scalar in ``text`` has the usual form (``_USUAL_BLOCK``)."""
+    for indicator in "|>":
         at = text.find(indicator)
         while at >= 0:
             space = at
