@@ -174,3 +174,14 @@ def test_a_design_doc_links_to_a_model_page(page, base_url, models) -> None:
     page.wait_for_url(target)
     assert page.locator("article h1").first.inner_text().rstrip("¶") == names[target]
     screenshot(page, "demo-design-doc-link")
+
+
+def test_no_page_of_the_demo_shows_raw_markdown(site: Path) -> None:
+    # Labels once rendered as "| Key | Value | | --- |" on every model page, with a
+    # golden file locking it in: read every built page's visible text instead.
+    from roundtrip import unrendered_markdown
+
+    pages = list(site.rglob("*.html"))
+    assert len(pages) > 30
+    for page in pages:
+        assert unrendered_markdown(page.read_text(encoding="utf-8")) == [], page

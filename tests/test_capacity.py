@@ -283,22 +283,38 @@ def test_the_hardware_matrix_sums_memory_and_lists_unknown_types(tmp_path: Path)
     hardware = site(tmp_path, SPECS)["models/hardware.md"]
     # 2 x 80 GB per replica, 1 to 6 replicas.
     assert (
-        "| [big](big.md#hardware) | chat | 2 | 1 to 6 | 2 | 12 | 160 GB | 960 GB | 16 | 8,192 |"
+        "| [big](big.md#hardware) | chat | 2 | 1 | 6 | 2 | 12 | 160 GB | 960 GB | 16 | 8,192 |"
         in hardware
     )
-    assert "| [odd](odd.md#hardware) | search | 2 | 1 to 6 | 2 | 12 | unknown | — |" in hardware
-    assert "Accelerator memory: unknown, `a100` has no memory figure." in hardware
-    # Totals per team and per environment leave the unknown memory out, and say so.
-    assert "| chat | 2 | 4 | 24 | 160 GB | 960 GB | 0 | 1 |" in hardware
-    assert "| search | 2 | 4 | 24 | 48 GB | 288 GB | 0 | 1 |" in hardware
-    assert "| prod | 2 | 4 | 24 | 208 GB | 1,248 GB | 0 | 0 |" in hardware
-    assert "| staging | 2 | 4 | 24 | 0 GB | 0 GB | 0 | 2 |" in hardware
+    assert (
+        "| [odd](odd.md#hardware) | search | 2 | 1 | 6 | 2 | 12 | unknown | unknown |" in hardware
+    )
+    assert "Accelerator memory: unknown, <code>a100</code> has no memory figure." in hardware
+    # Totals per team and per environment count accelerators per type, never added
+    # across types; memory only where the type has a figure, naming the models left out.
+    assert (
+        "| chat | 2 | 2 × nvidia-a100-80gb<br>2 × nvidia gaudi3 | 12 × nvidia-a100-80gb<br>"
+        "12 × nvidia gaudi3 | 160 GB | 960 GB | no memory figure for the type: [new](new.md#hardware) |"
+    ) in hardware
+    assert (
+        "| search | 2 | 2 × nvidia a100<br>2 × nvidia L4 | 12 × nvidia a100<br>12 × nvidia L4 "
+        "| 48 GB | 288 GB | no memory figure for the type: [odd](odd.md#hardware) |"
+    ) in hardware
+    assert (
+        "| prod | 2 | 2 × nvidia-a100-80gb<br>2 × nvidia L4 | 12 × nvidia-a100-80gb<br>12 × nvidia L4 | 208 GB | 1,248 GB | — |"
+        in hardware
+    )
+    # No type of staging has a memory figure: unknown, never 0 GB.
+    assert (
+        "| staging | 2 | 2 × nvidia a100<br>2 × nvidia gaudi3 | 12 × nvidia a100<br>12 × nvidia gaudi3 | unknown | unknown |"
+        in hardware
+    )
     unknown = hardware.split("## Accelerator types without a memory figure")[1].split("##")[0]
     assert (
-        "| `a100` | ambiguous&#58; 40 or 80 GB &#40;write the size in the type&#41; | [odd](odd.md#hardware) |"
+        "| <code>a100</code> | ambiguous&#58; 40 or 80 GB &#40;write the size in the type&#41; | [odd](odd.md#hardware) |"
         in unknown
     )
-    assert "| `gaudi3` | unknown type | [new](new.md#hardware) |" in unknown
+    assert "| <code>gaudi3</code> | unknown type | [new](new.md#hardware) |" in unknown
     estimates = hardware.split("## Weight estimates")[1].split("## Teams")[0]
     assert "**estimates**" in estimates
     assert "| [big](big.md#hardware) | 70b | bf16 | 140 GB | 160 GB | 88% | fits |" in estimates
@@ -309,7 +325,10 @@ def test_the_hardware_matrix_sums_memory_and_lists_unknown_types(tmp_path: Path)
 def test_a_site_option_gives_an_unknown_type_its_memory(tmp_path: Path) -> None:
     hardware = site(tmp_path, SPECS, accelerators={"gaudi3": 128, "a100": 40})["models/hardware.md"]
     assert "Every accelerator type in use has a memory figure." in hardware
-    assert "| staging | 2 | 4 | 24 | 336 GB | 2,016 GB | 0 | 0 |" in hardware
+    assert (
+        "| staging | 2 | 2 × nvidia a100<br>2 × nvidia gaudi3 | 12 × nvidia a100<br>"
+        "12 × nvidia gaudi3 | 336 GB | 2,016 GB | — |"
+    ) in hardware
 
 
 def test_the_model_page_shows_memory_and_the_estimate(tmp_path: Path) -> None:

@@ -225,9 +225,12 @@ def test_the_pages_show_the_history_and_escape_authors_and_subjects(repo: Path) 
     generated = pages(repo, history)
     chat = generated["models/chat.md"]
     assert "3 commit(s) changed this spec, newest first." in chat
-    assert "- `spec.runtime.accelerator.count`: `2` → `8`" in chat
-    assert "- `spec.operations.observability.tracing.enabled`: removed, was `false`" in chat
-    assert "*renamed from* `specs/chat.modelspec.yaml`" in chat
+    assert "- <code>spec.runtime.accelerator.count</code>: <code>2</code> → <code>8</code>" in chat
+    assert (
+        "- <code>spec.operations.observability.tracing.enabled</code>: removed, was "
+        "<code>false</code>" in chat
+    )
+    assert "*renamed from* <code>specs/chat.modelspec.yaml</code>" in chat
     assert "Mallory &#91;me&#93;&#40;javascript&#58;window.pwned&#61;1&#41; &#42;&#42;x" in chat
     assert "[me](javascript" not in chat
     assert "<script>" not in chat
@@ -235,10 +238,10 @@ def test_the_pages_show_the_history_and_escape_authors_and_subjects(repo: Path) 
     assert "Scale &#91;up&#93;&#40;javascript&#58;window.pwned&#61;1&#41;" in chat
     tiny = generated["models/tiny.md"]
     assert "**Not committed:** this working copy differs from the last commit." in tiny
-    assert "- `spec.identity.model.precision`: added, `int8`" in tiny
+    assert "- <code>spec.identity.model.precision</code>: added, <code>int8</code>" in tiny
     changes = generated["models/changes.md"]
     assert "| 2025-04-01 | Ada |" in changes
-    assert "`specs/old.modelspec.yaml` (deleted)" in changes
+    assert "<code>specs/old.modelspec.yaml</code> (deleted)" in changes
     assert "[chat](chat.md#history) (renamed)" in changes
     assert "**Changed but not committed:** [tiny](tiny.md#history)." in changes
     assert "<script>" not in changes

@@ -60,10 +60,13 @@ def test_golden(src_uri: str) -> None:
 
 def test_pages_show_what_a_reader_looks_for() -> None:
     chat = GENERATED["models/chat.md"]
-    assert "| Replicas | 2 to 6 |" in chat
-    assert "| Accelerator | nvidia h100 x 4 per replica |" in chat
-    assert "[embed](embed.md)" in chat  # a resolved specRef links to the model's page
-    assert "`./reranker.modelspec.yaml` (not in the catalog)" in chat
+    assert "| Minimum replicas | 2 |" in chat
+    assert "| Maximum replicas | 6 |" in chat
+    assert "| Accelerator type | h100 |" in chat
+    assert "| Accelerators per replica | 4 |" in chat
+    # a resolved specRef links to the model's page, and keeps its path beside it
+    assert "[embed](embed.md) (<code>&#46;/embed.modelspec.yaml</code>)" in chat
+    assert "<code>&#46;/reranker.modelspec.yaml</code> (not in the catalog)" in chat
     assert "*The spec does not declare observability.*" in chat
     assert "## Source" in chat
     assert 'class="modelspec-gutter"' in chat
@@ -73,17 +76,17 @@ def test_pages_show_what_a_reader_looks_for() -> None:
     broken = GENERATED["models/broken.md"]
     assert "This spec has 1 error" in broken
     assert '<a href="#L18">catalog/broken.modelspec.yaml:18:14</a>' in broken
-    assert "| Model id | `broken-1` |" in broken  # what can be shown still is
+    assert "| Model id | <code>broken-1</code> |" in broken  # what can be shown still is
 
 
 def test_hardware_totals_never_count_undeclared_replicas_as_one() -> None:
     hardware = GENERATED["models/hardware.md"]
     assert (
-        "Total for l4: **1** at minimum, **3** at maximum scale over 1 model(s); **1** model(s) without declared replicas"
-        in hardware
-    )
-    assert "Total for h100: **8** at minimum, **24** at maximum scale over 1 model(s)." in hardware
-    assert "**Not counted:** 1 spec(s)" in hardware
+        "Total for nvidia l4: **1** at minimum scale (over 1 of 2 models; 1 declares no "
+        "minReplicas); **3** at maximum scale (over 1 of 2 models; 1 declares no maxReplicas)."
+    ) in hardware
+    assert "Total for nvidia h100: **8** at minimum scale; **24** at maximum scale." in hardware
+    assert "**Not counted:** 1 spec with problems" in hardware
     assert "[broken](broken.md)" in hardware
 
 

@@ -339,7 +339,7 @@ def test_pages_show_the_checks_the_level_and_the_gaps(tmp_path: Path) -> None:
     assert "Level: **operable**" in chat
     assert "required for environment prod: **production-ready**, **not met**" in chat
     assert (
-        "| Artifacts versioned | **fails** | production-ready | `spec.identity.model.artifacts.modelUri`:"
+        "| Artifacts versioned | **fails** | production-ready | <code>spec.identity.model.artifacts.modelUri</code>:"
         in chat
     )
     assert "Readiness: **operable**" in chat  # at a glance
@@ -350,17 +350,17 @@ def test_pages_show_the_checks_the_level_and_the_gaps(tmp_path: Path) -> None:
     scorecards = pages["models/scorecards.md"]
     assert "**1** model(s) are below their required level" in scorecards
     assert (
-        "| [chat](chat.md#readiness) | fixtures | prod | operable | production-ready | `artifacts-versioned` |"
+        "| [chat](chat.md#readiness) | fixtures | prod | operable | production-ready | <code>artifacts-versioned</code> |"
         in scorecards
     )
     assert "| fixtures | 1 |  |  |  | 1 |  | 1 |" in scorecards  # levels per team
     # The most common gap first: both models fail artifacts-versioned, only tiny the rest.
     gaps = scorecards.split("## Most common gaps")[1].split("## Every model")[0]
     rows = [line for line in gaps.splitlines() if line.startswith("| ") and "---" not in line]
-    assert rows[1].startswith("| Artifacts versioned (`artifacts-versioned`) |")
+    assert rows[1].startswith("| Artifacts versioned (<code>artifacts-versioned</code>) |")
     assert "| **2**: [chat](chat.md#readiness), [tiny](tiny.md#readiness) |" in rows[1]
     assert all("**1**" in row for row in rows[2:])
-    assert "Checks turned off in this site's configuration: `cost-target`." in scorecards
+    assert "Checks turned off in this site's configuration: <code>cost-target</code>." in scorecards
 
 
 def test_a_model_below_its_level_fails_a_strict_build_at_its_label(tmp_path: Path) -> None:

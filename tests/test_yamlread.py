@@ -403,3 +403,29 @@ def test_any_bytes_give_a_spec_or_an_error_never_an_exception(tmp_path_factory, 
     for diagnostic in spec.diagnostics:
         assert diagnostic.line >= 1
         assert diagnostic.column >= 1
+
+
+def test_numbers_are_kept_as_written() -> None:
+    text = (
+        "a:\n  b: [1.0e-5, {c: 0.50}, x]\n  d: 12345.678901234\n  e: +5\n  f: '3'\n"
+        "  g: .5\n  h: true\n"
+    )
+    assert yamlread.written_numbers(text) == {
+        ("a", "b", 0): "1.0e-5",
+        ("a", "b", 1, "c"): "0.50",
+        ("a", "d"): "12345.678901234",
+        ("a", "e"): "+5",
+        ("a", "g"): ".5",
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["? apiVersion: piqc.ai/v1alpha1\n", "? [a, 1]\n: 2\n? {x: 1}\n: {y: 3.0}\n", "a: [", ""],
+)
+def test_written_numbers_read_through_odd_yaml(text: str) -> None:
+    # Collections as keys (refused by the reader) and broken YAML: no exception, and
+    # no number recorded under a wrong path.
+    found = yamlread.written_numbers(text)
+    assert all(isinstance(path, tuple) for path in found)
+    assert ("apiVersion",) not in found

@@ -32,7 +32,7 @@ from .views.changes import changes_page
 from .views.fields import fields_page
 from .views.governance import governance_page
 from .views.graph import SPLIT_AT, graph_page, neighbourhood, splits
-from .views.hardware import hardware_page
+from .views.hardware import hardware_page, type_key
 from .views.index import catalog_page
 from .views.model import SECTIONS, model_page
 from .views.ownership import ownership_page
@@ -425,14 +425,8 @@ class Site:
                     self.env, "embed_card.md.jinja", view=view, glance=page.glance, base=base
                 )
             sections = dict(SECTIONS)
-            if (
-                len(args) < 2
-                or args[1] not in sections
-                or args[1] in ("dependencies", "pipeline", "source")
-            ):
-                known = ", ".join(
-                    s for s in sections if s not in ("dependencies", "pipeline", "source")
-                )
+            if len(args) < 2 or args[1] not in page.sections:
+                known = ", ".join(s for s in sections if s in page.sections)
                 raise ValueError(f"modelspec:section needs a section: one of {known}")
             return render(
                 self.env,
@@ -490,12 +484,15 @@ def _filters(args: Iterable[str]) -> dict[str, str]:
 
 
 def _matches(view: ModelView, filters: Mapping[str, str]) -> bool:
+    """Whether a model passes an embed's filters (letter case aside; an accelerator
+    filter also takes the device name the hardware matrix groups by: ``h100``)."""
+    key = type_key(view)
     values = {
-        "team": view.team,
-        "accelerator": view.accelerator_type,
-        "environment": view.environment,
+        "team": {view.team or ""},
+        "accelerator": {view.accelerator_type or "", key[1] if key else ""},
+        "environment": {view.environment or ""},
     }
-    return all((values[k] or "").lower() == v.lower() for k, v in filters.items())
+    return all(v.casefold() in {x.casefold() for x in values[k]} for k, v in filters.items())
 
 
 def _field(source: str) -> str:

@@ -327,6 +327,60 @@ def read_precise(text: str) -> Document:
     return reader.doc
 
 
+def written_numbers(text: str) -> dict[Path, str]:
+    """The text of every plain scalar that reads as a number, by path.
+
+    A page shows a number as its author wrote it: ``1.0e-5`` stays ``1.0e-5`` and
+    ``0.50`` keeps its zero, where the parsed value would print as ``1e-05`` and
+    ``0.5``. Only the event stream is read (no data is built); a text that does not
+    parse gives an empty map, and its pages fall back to the values themselves.
+    """
+    found: dict[Path, str] = {}
+    # One entry per open collection: its path, its kind, and either the next list
+    # index or, for a mapping, the pending key (None while a key is expected). A
+    # collection used as a key (which the reader refuses) is read through, unrecorded.
+    stack: list[list[Any]] = []
+    try:
+        for event in _events(text):
+            if isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                ended = stack.pop()
+                if stack and ended[1] != "key":
+                    _advance(stack[-1])
+                continue
+            if not isinstance(event, yaml.NodeEvent):
+                continue
+            top = stack[-1] if stack else None
+            collection = isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent)
+            if top is not None and top[1] == "map" and top[2] is None:  # a key
+                top[2] = event.value if isinstance(event, yaml.ScalarEvent) else ""
+                if collection:
+                    stack.append([(), "key", None])
+                continue
+            if top is not None and top[1] == "key":
+                if collection:
+                    stack.append([(), "key", None])
+                continue
+            path: Path = () if top is None else (*top[0], top[2])
+            if collection:
+                is_map = isinstance(event, yaml.MappingStartEvent)
+                stack.append([path, "map" if is_map else "seq", None if is_map else 0])
+                continue
+            if isinstance(event, yaml.ScalarEvent) and not event.style and event.tag is None:
+                value = resolve_plain(event.value)
+                if isinstance(value, int | float) and not isinstance(value, bool):
+                    found[path] = event.value
+            if top is not None:  # a scalar or an alias (refused elsewhere): next one
+                _advance(top)
+    except yaml.YAMLError:
+        return {}
+    return found
+
+
+def _advance(frame: list[Any]) -> None:
+    """A value of ``frame`` is complete: expect the next key, or the next index."""
+    frame[2] = None if frame[1] == "map" else frame[2] + 1
+
+
 class _Stop(Exception):  # noqa: N818 - a control-flow signal, not an error
     """Reading cannot go on in a way that would give meaningful data."""
 

@@ -51,6 +51,8 @@ def environment(custom_templates: str | Path | None = None) -> jinja2.Environmen
         plain_number=plain_number,
         gb=gb,
         autolink=autolink,
+        value=value,
+        paragraphs=paragraphs,
     )
     env.globals.update(
         link=link,
@@ -61,6 +63,11 @@ def environment(custom_templates: str | Path | None = None) -> jinja2.Environmen
         table_tools=table_tools,
         badges=badges,
         number=number,
+        plural=plural,
+        counted=counted,
+        per_type=per_type,
+        scale=scale,
+        not_counted=not_counted,
     )
     return env
 
@@ -71,11 +78,52 @@ def gb(value: float | None, missing: str = "—") -> Md:
     return md(shown if shown is not None else missing)
 
 
-def number(value: Any, unit: str = "") -> Md:
-    """A number with thousands separators (and a unit), or "not declared"."""
+def number(value: Any, unit: str = "", missing: str | None = None) -> Md:
+    """A number with every digit, grouped (and a unit); ``missing`` (by default "not
+    declared", in italics) when there is none."""
     if value is None:
-        return Md("*not declared*")
+        return Md("*not declared*") if missing is None else md(missing)
     return md(f"{plain_number(value)} {unit}".strip())
+
+
+def plural(count: int, word: str, words: str | None = None) -> Md:
+    """``1 model``, ``3 models`` (``words``: the plural, when it is not word + s)."""
+    return md(f"{count:,} {word if count == 1 else words or word + 's'}")
+
+
+def counted(part: int, whole: int, word: str = "model") -> Md:
+    """``over 2 of 3 models`` (``over all 3 models`` when nothing is left out)."""
+    if part == whole:
+        return md(f"over all {plural(whole, word)}" if whole != 1 else f"over its 1 {word}")
+    return md(f"over {part:,} of {plural(whole, word)}")
+
+
+def scale(total: int | None, missing: int, models: int, where: str, field: str) -> Md:
+    """``**12** at maximum scale (over 2 of 3 models; 1 declares no maxReplicas)``."""
+    if total is None:
+        return md(f"unknown at {where} scale (no model declares {field})")
+    shown = f"**{total:,}** at {where} scale"
+    if missing:
+        declares = "declares" if missing == 1 else "declare"
+        shown += f" ({counted(models - missing, models)}; {missing:,} {declares} no {md(field)})"
+    return Md(shown)
+
+
+def per_type(counts: dict[str, int]) -> Md:
+    """Accelerators by type, never added across types: ``8 × h100, 2 × l4``."""
+    if not counts:
+        return Md("unknown")
+    return Md("<br>".join(f"{n:,} × {md(kind)}" for kind, n in counts.items()))
+
+
+@jinja2.pass_context
+def not_counted(context: Any, total: Any, fragment: str = "hardware") -> Md:
+    """What a total could not count, and which models: ``no maxReplicas: a, b``."""
+    parts = [
+        f"{md(reason)}: " + ", ".join(link(context, v.name, v.page, fragment) for v in views)
+        for reason, views in total.not_counted
+    ]
+    return Md("; ".join(parts) if parts else "—")
 
 
 @jinja2.pass_context
@@ -99,7 +147,43 @@ def autolink(value: Any, as_code: bool = False) -> Md:
     """
     text = code(value) if as_code else md(value)
     target = href(value)
-    return Md(f"[{text}]({target})") if target is not None else text
+    # An HTML link, not a Markdown one: the address is HTML-escaped, so no "&" from a
+    # spec reaches Python-Markdown's HTML parser raw (see ``escape.code``).
+    return Md(f'<a href="{html(target)}">{text}</a>') if target is not None else text
+
+
+@jinja2.pass_context
+def value(context: Any, shown: Any) -> Md:
+    """A value of a spec as a page shows it (a :class:`~..views.model.Shown`): every
+    digit of a number, every line of a text, and what is absent, empty or a default."""
+    kind, text = shown.kind, shown.text
+    if kind in ("text", "code", "uri", "link", "model") and not text.strip():
+        return Md("*empty text*" if text == "" else "*blank text*")
+    if kind == "absent":
+        return Md("*not declared*")
+    if kind == "empty":
+        return Md("*declared empty*")
+    if kind == "flag":
+        return Md(f"{text} *(default)*" if shown.default else text)
+    if kind in ("number", "money"):
+        number = f"${text}" if kind == "money" else text
+        return md(f"{number} {shown.unit}".strip())
+    if kind == "model":
+        path = code(text)
+        if shown.target is None:
+            return Md(f"{path} (not in the catalog)")
+        return Md(f"{link(context, shown.target.name, shown.target.page)} ({path})")
+    lines = text.rstrip("\n").split("\n") if "\n" in text.rstrip("\n") else [text]
+    if kind == "code":
+        return Md("<br>".join(code(line) for line in lines))
+    if kind in ("uri", "link") and len(lines) == 1:
+        return autolink(text, as_code=kind == "uri")
+    return Md("<br>".join(md(line) if line else Md("") for line in lines))
+
+
+def paragraphs(lines: Sequence[Sequence[str]]) -> Md:
+    """Paragraphs of text from a spec, each line kept: ``[["a", "b"], ["c"]]``."""
+    return Md("\n\n".join("<br>\n".join(md(line) for line in p) for p in lines))
 
 
 def badges(pairs: Sequence[tuple[str, Any]]) -> Md:
@@ -125,7 +209,7 @@ def block(fragment: str) -> Md:
     return Md(fragment)
 
 
-def chart(rows: Sequence[tuple[str, float]], title: str, unit: str) -> Md:
+def chart(rows: Sequence[tuple[str, float | None, str]], title: str, unit: str) -> Md:
     drawing = svg.bar_chart(rows, title, unit)
     return block(f'<div class="modelspec-chart-box">{drawing}</div>') if drawing else Md("")
 

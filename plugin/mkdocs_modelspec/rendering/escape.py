@@ -7,7 +7,7 @@ of these functions, chosen by where it lands:
 ``md``             Markdown text: paragraphs, list items, headings, table cells,
                    link text. No markup survives: not HTML, not links, not
                    ``attr_list`` braces, not snippet markers, not table pipes.
-``code``           a Markdown code span (shown verbatim, in a monospace font).
+``code``           inline code (shown verbatim, in a monospace font).
 ``html``           text inside raw HTML that the plugin builds (source listings,
                    graphs, admonitions); also attribute values.
 ``href``           a link target: only ``http``/``https`` URLs are links, and
@@ -84,19 +84,16 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
-_CODE_TABLE = str.maketrans({**dict.fromkeys("\t\r\n", " "), **dict.fromkeys(_CONTROL, "\ufffd")})
-
-
 def code(value: Any) -> Md:
-    """A Markdown code span showing ``value`` verbatim (on one line)."""
-    text = (_plain(value) if not isinstance(value, str) else value).translate(_CODE_TABLE)
-    text = text or " "
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * (longest + 1)
-    # Python-Markdown does not strip one padding space the way CommonMark does, so
-    # pad only when the text itself starts or ends with a backtick.
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return Md(f"{fence}{pad}{text}{pad}{fence}")
+    """``value`` in a monospace font, verbatim, on one line: an inline ``<code>``
+    element whose text is escaped as :func:`md` escapes it.
+
+    Not a Markdown code span: inside backticks nothing can be escaped, and
+    Python-Markdown reads the whole page with an HTML parser before it reads code
+    spans, so a value such as ``</div`` or ``&#x`` in a code span made it miss every
+    raw HTML block after it (the page's listings and graphs came out mangled).
+    """
+    return Md(f"<code>{md(value)}</code>")
 
 
 # Line breaks as references: the raw HTML blocks the plugin writes must stay on one

@@ -233,29 +233,39 @@ def mermaid(nodes: Sequence[Node], edges: Sequence[Edge]) -> str:
     return "\n".join(lines)
 
 
-def bar_chart(rows: Sequence[tuple[str, float]], title: str, unit: str) -> Md:
-    """A horizontal bar chart (label, value), values labelled at the end of each bar."""
+def bar_chart(rows: Sequence[tuple[str, float | None, str]], title: str, unit: str) -> Md:
+    """A horizontal bar chart of (label, value, note): each value written at the end of
+    its bar, then its note; a value that is not known (None) is written "unknown",
+    with no bar, never drawn as 0."""
     if not rows:
         return Md("")
     label_width, bar_width, row_height = 190, 360, 24
-    peak = max(value for _, value in rows) or 1
+    peak = max((value for _, value, _ in rows if value is not None), default=0) or 1
     height = MARGIN * 2 + row_height * len(rows)
-    width = MARGIN * 2 + label_width + bar_width + 70
+    width = MARGIN * 2 + label_width + bar_width + 290
     parts = [
         f'<svg class="modelspec-chart" xmlns="http://www.w3.org/2000/svg" role="img" '
         f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">',
         f"<title>{html(title)}</title>",
     ]
-    for index, (label, value) in enumerate(rows):
+    for index, (label, value, note) in enumerate(rows):
         y = MARGIN + index * row_height
-        length = bar_width * value / peak
+        length = 0.0 if value is None else bar_width * value / peak
+        shown = "unknown" if value is None else f"{value:,}"
+        shown += f" ({note})" if note else ""
         parts.append(
             f'<text x="{MARGIN + label_width - 8}" y="{y + 16}" text-anchor="end" '
             f'font-size="12" font-family="sans-serif" fill="#222">{html(_short(label))}</text>'
-            f'<rect x="{MARGIN + label_width}" y="{y + 4}" width="{length:.1f}" height="16" '
-            f'fill="#0072b2"><title>{html(label)}: {value:g} {html(unit)}</title></rect>'
+        )
+        if value is not None:
+            parts.append(
+                f'<rect x="{MARGIN + label_width}" y="{y + 4}" width="{length:.1f}" '
+                f'height="16" fill="#0072b2"><title>{html(label)}: {html(shown)} '
+                f"{html(unit)}</title></rect>"
+            )
+        parts.append(
             f'<text x="{MARGIN + label_width + length + 6:.1f}" y="{y + 16}" font-size="12" '
-            f'font-family="sans-serif" fill="#222">{value:g}</text>'
+            f'font-family="sans-serif" fill="#222">{html(shown)}</text>'
         )
     parts.append("</svg>")
     return Md("".join(parts))

@@ -7,16 +7,19 @@ modules beside this one build the data of each overview page.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..catalog import Catalog
 from ..loading import SpecFile
+from ..yamlread import written_numbers
 
 if TYPE_CHECKING:  # both modules read specs with the helpers below
     from ..capacity import Capacity
@@ -121,13 +124,38 @@ def resolve_source(data: Any, source: str) -> str | None:
     return value.strip() or None if value is not None else None
 
 
-def plain_number(value: float) -> str:
-    """``1234`` -> ``1,234``; ``0.00002`` -> ``0.00002`` (never ``2e-05``)."""
+_PLAIN_DECIMAL = re.compile(r"(-?)\+?([0-9]+)(\.[0-9]+)?")
+
+
+def plain_number(value: float, written: str | None = None) -> str:
+    """A number with every digit kept, grouped for reading: ``12,345.678901234``.
+
+    ``written`` is the number as the spec's author wrote it (see
+    :func:`~mkdocs_modelspec.yamlread.written_numbers`): a plain decimal is grouped,
+    anything else (``1.0e-5``) is shown as written. Without it, the shortest text that
+    reads back as the same value, in positional notation (``0.000000001``, never
+    ``1e-09``, never rounded).
+    """
+    if written is not None:
+        match = _PLAIN_DECIMAL.fullmatch(written)
+        if match is None:
+            return written
+        sign, whole, fraction = match.groups()
+        return f"{sign}{int(whole):,}{fraction or ''}"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
     if isinstance(value, int):
         return f"{value:,}"
-    if value.is_integer() and abs(value) < 1e15:
-        return f"{int(value):,}"
-    return f"{value:,.8f}".rstrip("0").rstrip(".")
+    if not math.isfinite(value):
+        return repr(value)
+    exact = Decimal(repr(value))
+    if abs(exact.adjusted()) > _POSITIONAL_UP_TO:
+        return repr(value)  # 1e+300: positional notation would be 300 digits long
+    return f"{exact:,f}"
+
+
+#: Powers of ten up to which a number is written out in positional notation.
+_POSITIONAL_UP_TO = 24
 
 
 def slugify(name: str) -> str:
@@ -160,6 +188,11 @@ class ModelView:
     def name(self) -> str:
         return self.spec.name or self.spec.rel
 
+    @functools.cached_property
+    def written(self) -> dict[tuple[str | int, ...], str]:
+        """Each number of the spec as its author wrote it, by path (``1.0e-5``)."""
+        return written_numbers(self.spec.source) if self.spec.source else {}
+
     @property
     def valid(self) -> bool:
         return self.spec.valid
@@ -177,6 +210,14 @@ class ModelView:
 
     def flag(self, path: str) -> bool | None:
         return flag(self.data, path)
+
+    def figure(self, path: str) -> str | None:
+        """The number at a dotted path as the spec writes it, every digit kept and
+        grouped (``12,345.678901234``); None when there is no number there."""
+        value = self.number(path)
+        if value is None:
+            return None
+        return plain_number(value, self.written.get(tuple(path.split("."))))
 
     @property
     def environment(self) -> str | None:

@@ -27,9 +27,21 @@ class GovernancePage:
     longest_logs: int | None
     shortest_artifacts: int | None
     longest_artifacts: int | None
+    no_log_retention: list[ModelView]
+    """Models that do not declare how long logs are kept (not in the range above)."""
+    no_artifact_retention: list[ModelView]
     cost: list[ModelView]
+    """Models that declare a cost section."""
+    cost_targets: int
+    """How many of them declare a target per 1,000 tokens."""
+    no_cost_target: list[ModelView]
+    """Models that declare no cost target (with or without a cost section)."""
     no_governance: list[ModelView]
     conflicts: list[Conflict]
+    total: int
+
+
+_TARGET = "spec.governance.cost.targetCostPer1kTokensUsd"
 
 
 def _days(view: ModelView, kind: str) -> int | None:
@@ -78,7 +90,12 @@ def governance_page(
         longest_logs=max(logs, default=None),
         shortest_artifacts=min(artifacts, default=None),
         longest_artifacts=max(artifacts, default=None),
+        no_log_retention=[v for v in ordered if _days(v, "logsDays") is None],
+        no_artifact_retention=[v for v in ordered if _days(v, "artifactsDays") is None],
         cost=[v for v in ordered if isinstance(get(v.data, "spec.governance.cost"), dict)],
+        cost_targets=sum(1 for v in ordered if v.number(_TARGET) is not None),
+        no_cost_target=[v for v in ordered if v.number(_TARGET) is None],
         no_governance=[v for v in ordered if not isinstance(get(v.data, "spec.governance"), dict)],
         conflicts=sorted(conflicts, key=lambda c: (c.source.name, c.target.name, c.what)),
+        total=len(ordered),
     )

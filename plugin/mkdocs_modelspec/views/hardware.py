@@ -1,24 +1,94 @@
 """The hardware matrix: which models need which accelerators, and how many at scale.
 
-Only valid specs are counted (a spec with problems may hold anything). Replicas that
-a spec does not declare are never guessed: such models are counted apart, and the
-totals say how many were left out. Accelerator memory comes from the site's
-accelerator table (``capacity.py``); a type the table does not know is listed, and
-its models are left out of the memory sums, never guessed.
+How models are counted, everywhere on the site (the page says it once):
+
+* only valid specs with an accelerator are counted (a spec with problems may hold
+  anything); the rest are named as not counted;
+* accelerator types are grouped by vendor and device, whatever the spelling: ``H100``,
+  ``h100`` and ``nvidia-h100-sxm`` are one type (the accelerator table's matching,
+  ``capacity.normalise``); the page shows the spelling most specs use and names the
+  others;
+* accelerators of different types are never added into one number: totals are per
+  type, or in GB of accelerator memory, which adds up;
+* "at minimum scale" counts the models that declare ``minReplicas``, "at maximum
+  scale" those that declare ``maxReplicas``: a model that declares one of the two is
+  counted where it can be, and every total names the models it could not count. A
+  replica count that is not declared is never guessed;
+* memory is summed over the models whose type has a memory figure; a figure that
+  cannot be computed is "unknown", never 0.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
-from ..capacity import Capacity
+from ..capacity import Capacity, normalise
 from . import ModelView, by_name
+
+
+def type_key(view: ModelView) -> tuple[str, str] | None:
+    """The accelerator type of a model, as the site groups types: (vendor, device)."""
+    kind = view.accelerator_type
+    if kind is None:
+        return None
+    match = view.capacity.match if view.capacity else None
+    device = match.entry if match is not None and match.entry else normalise(kind).text
+    return ((view.accelerator_vendor or "").strip().casefold(), device or kind.casefold())
+
+
+@dataclass
+class AcceleratorType:
+    """One accelerator type, as the specs spell it."""
+
+    key: tuple[str, str]
+    spellings: Counter[tuple[str, str]] = field(default_factory=Counter)
+    """(vendor, type) as written, and how many models write it so."""
+
+    @property
+    def vendor(self) -> str:
+        return self.spellings.most_common(1)[0][0][0]
+
+    @property
+    def type(self) -> str:
+        return self.spellings.most_common(1)[0][0][1]
+
+    @property
+    def name(self) -> str:
+        """``nvidia h100``: the spelling most models use (the first one on a tie)."""
+        return _name(self.vendor, self.type)
+
+    @property
+    def variants(self) -> list[str]:
+        """The other spellings of the same type (``H100``, ``nvidia-h100``)."""
+        main = self.spellings.most_common(1)[0][0]
+        return sorted(_name(v, t) for v, t in self.spellings if (v, t) != main)
+
+
+def _name(vendor: str, kind: str) -> str:
+    """``nvidia h100``; ``nvidia-a100-80gb`` when the type already names its vendor."""
+    if not vendor or kind.casefold().startswith(vendor.casefold()):
+        return kind
+    return f"{vendor} {kind}"
+
+
+def accelerator_types(views: Iterable[ModelView]) -> dict[tuple[str, str], AcceleratorType]:
+    """The accelerator types in use, by :func:`type_key`, in a stable order."""
+    found: dict[tuple[str, str], AcceleratorType] = {}
+    for view in by_name(views):
+        key = type_key(view)
+        if key is None:
+            continue
+        kind = found.setdefault(key, AcceleratorType(key))
+        kind.spellings[(view.accelerator_vendor or "", view.accelerator_type or "")] += 1
+    return dict(sorted(found.items(), key=lambda item: (item[0][1], item[0][0])))
 
 
 @dataclass
 class HardwareRow:
     view: ModelView
+    type: AcceleratorType
     per_replica: int
     min_replicas: int | None
     max_replicas: int | None
@@ -52,39 +122,74 @@ class HardwareRow:
 
 @dataclass
 class Total:
-    """GPUs at minimum and maximum scale over the models that declare replicas."""
+    """What a group of models needs at minimum and at maximum scale.
+
+    Accelerators are counted per type; memory is summed across types. Each figure
+    names the models it could not count.
+    """
 
     key: str
-    models: int = 0
-    at_min: int = 0
-    at_max: int = 0
-    undeclared: int = 0
-    """Models without declared replicas: not in the sums."""
-    memory_at_min: float = 0
-    """Accelerator memory (GB) at minimum scale, over the models whose type is known."""
-    memory_at_max: float = 0
-    unknown_memory: int = 0
-    """Models with declared replicas whose accelerator memory is unknown: not in the
-    memory sums."""
+    models: list[ModelView] = field(default_factory=list)
+    at_min: dict[str, int] = field(default_factory=dict)
+    """Accelerators at minimum scale, by type name, over the models declaring
+    ``minReplicas``."""
+    at_max: dict[str, int] = field(default_factory=dict)
+    memory_at_min: float | None = None
+    """GB of accelerator memory at minimum scale; None when no model could be counted."""
+    memory_at_max: float | None = None
+    no_min: list[ModelView] = field(default_factory=list)
+    """Models that declare no ``minReplicas``: not in the figures at minimum scale."""
+    no_max: list[ModelView] = field(default_factory=list)
+    unknown_memory: list[ModelView] = field(default_factory=list)
+    """Models whose accelerator type has no memory figure: not in the memory sums."""
 
     def add(self, row: HardwareRow) -> None:
-        self.models += 1
-        if row.at_min is None or row.at_max is None:
-            self.undeclared += 1
-            return
-        self.at_min += row.at_min
-        self.at_max += row.at_max
-        if row.memory_at_min is None or row.memory_at_max is None:
-            self.unknown_memory += 1
+        self.models.append(row.view)
+        name = row.type.name
+        if row.at_min is None:
+            self.no_min.append(row.view)
         else:
-            self.memory_at_min += row.memory_at_min
-            self.memory_at_max += row.memory_at_max
+            self.at_min[name] = self.at_min.get(name, 0) + row.at_min
+        if row.at_max is None:
+            self.no_max.append(row.view)
+        else:
+            self.at_max[name] = self.at_max.get(name, 0) + row.at_max
+        if row.memory_per_replica is None:
+            self.unknown_memory.append(row.view)
+            return
+        if row.memory_at_min is not None:
+            self.memory_at_min = (self.memory_at_min or 0) + row.memory_at_min
+        if row.memory_at_max is not None:
+            self.memory_at_max = (self.memory_at_max or 0) + row.memory_at_max
+
+    @property
+    def min_for_type(self) -> int | None:
+        """At minimum scale, for a total of one type (None: no model could be counted)."""
+        return sum(self.at_min.values()) if self.at_min else None
+
+    @property
+    def max_for_type(self) -> int | None:
+        return sum(self.at_max.values()) if self.at_max else None
+
+    @property
+    def not_counted(self) -> list[tuple[str, list[ModelView]]]:
+        """(what could not be counted, the models), for the figures' footnotes."""
+        neither = [v for v in self.no_min if v in self.no_max]
+        return [
+            (reason, views)
+            for reason, views in (
+                ("no replicas declared", neither),
+                ("no minReplicas", [v for v in self.no_min if v not in neither]),
+                ("no maxReplicas", [v for v in self.no_max if v not in neither]),
+                ("no memory figure for the type", self.unknown_memory),
+            )
+            if views
+        ]
 
 
 @dataclass
 class AcceleratorGroup:
-    vendor: str
-    type: str
+    type: AcceleratorType
     rows: list[HardwareRow]
     total: Total
 
@@ -104,13 +209,13 @@ class HardwarePage:
     by_team: list[Total]
     by_environment: list[Total]
     teams: list[str]
-    types: list[str]
-    grid: dict[tuple[str, str], int]
-    """(team, accelerator type) -> GPUs at maximum scale."""
-    grid_undeclared: dict[tuple[str, str], int]
-    chart: list[tuple[str, float]]
+    types: list[AcceleratorType]
+    grid: dict[tuple[str, str], Total]
+    """(team, type name) -> what the team's models of that type need."""
+    chart: list[tuple[str, int | None, str]]
+    """(type, accelerators at maximum scale or None when unknown, note)."""
     not_counted: list[ModelView]
-    """Specs with problems, left out of every figure."""
+    """Specs with problems or without an accelerator, left out of every figure."""
     unknown_types: list[UnknownType]
     estimates: list[HardwareRow]
     """Models with a parameter count: their weight estimates."""
@@ -121,70 +226,84 @@ NO_ENVIRONMENT = "(no environment)"
 
 
 def _int(value: int | float | None) -> int | None:
-    return int(value) if value is not None else None
+    return int(value) if value is not None and value >= 0 else None
+
+
+def hardware_rows(views: list[ModelView]) -> tuple[list[HardwareRow], list[ModelView]]:
+    """The rows of every countable model (by name), and the models not counted."""
+    types = accelerator_types(v for v in views if v.valid)
+    rows, not_counted = [], []
+    for view in by_name(views):
+        key = type_key(view)
+        per_replica = view.accelerators
+        if not view.valid or key is None or per_replica is None:
+            not_counted.append(view)
+            continue
+        rows.append(
+            HardwareRow(
+                view=view,
+                type=types[key],
+                per_replica=per_replica,
+                min_replicas=_int(view.number("spec.operations.scaling.minReplicas")),
+                max_replicas=_int(view.number("spec.operations.scaling.maxReplicas")),
+                batch=view.number("spec.runtime.batch.maxBatchSize"),
+                sequence=view.number("spec.runtime.batch.maxSequenceLengthTokens"),
+                capacity=view.capacity,
+            )
+        )
+    return rows, not_counted
 
 
 def hardware_page(views: list[ModelView]) -> HardwarePage:
-    groups: dict[tuple[str, str], list[HardwareRow]] = defaultdict(list)
-    not_counted = []
-    for view in by_name(views):
-        per_replica = view.accelerators
-        if not view.valid or view.accelerator_type is None or per_replica is None:
-            not_counted.append(view)
-            continue
-        row = HardwareRow(
-            view=view,
-            per_replica=per_replica,
-            min_replicas=_int(view.number("spec.operations.scaling.minReplicas")),
-            max_replicas=_int(view.number("spec.operations.scaling.maxReplicas")),
-            batch=view.number("spec.runtime.batch.maxBatchSize"),
-            sequence=view.number("spec.runtime.batch.maxSequenceLengthTokens"),
-            capacity=view.capacity,
-        )
-        groups[(view.accelerator_vendor or "", view.accelerator_type)].append(row)
-    accelerator_groups = []
+    rows, not_counted = hardware_rows(views)
+    by_type: dict[tuple[str, str], list[HardwareRow]] = defaultdict(list)
+    for row in rows:
+        by_type[row.type.key].append(row)
+    types = sorted((group[0].type for group in by_type.values()), key=lambda t: t.key[::-1])
     team_totals: dict[str, Total] = {}
     environment_totals: dict[str, Total] = {}
-    grid: dict[tuple[str, str], int] = defaultdict(int)
-    grid_undeclared: dict[tuple[str, str], int] = defaultdict(int)
+    grid: dict[tuple[str, str], Total] = {}
     unknown: dict[tuple[str, str], list[ModelView]] = defaultdict(list)
-    for (vendor, kind), rows in sorted(groups.items()):
-        total = Total(key=kind)
-        for row in rows:
+    groups = []
+    for kind in types:
+        total = Total(key=kind.name)
+        for row in by_type[kind.key]:
             team = row.view.team or NO_TEAM
             environment = row.view.environment or NO_ENVIRONMENT
-            team_total = team_totals.setdefault(team, Total(key=team))
-            environment_total = environment_totals.setdefault(environment, Total(environment))
-            for t in (total, team_total, environment_total):
+            for t in (
+                total,
+                team_totals.setdefault(team, Total(key=team)),
+                environment_totals.setdefault(environment, Total(key=environment)),
+                grid.setdefault((team, kind.name), Total(key=kind.name)),
+            ):
                 t.add(row)
             match = row.capacity.match if row.capacity else None
             if match is not None and match.memory_gb is None:
-                unknown[(kind, match.problem or "unknown type")].append(row.view)
-            if row.at_max is None:
-                grid_undeclared[(team, kind)] += 1
-            else:
-                grid[(team, kind)] += row.at_max
-        accelerator_groups.append(AcceleratorGroup(vendor, kind, rows, total))
-    types = sorted({kind for _, kind in groups})
+                unknown[(row.view.accelerator_type or "", match.problem or "unknown type")].append(
+                    row.view
+                )
+        groups.append(AcceleratorGroup(kind, by_type[kind.key], total))
     teams = sorted(team_totals, key=lambda t: (t == NO_TEAM, t))
     environments = sorted(environment_totals, key=lambda e: (e == NO_ENVIRONMENT, e))
     return HardwarePage(
-        groups=accelerator_groups,
+        groups=groups,
         by_team=[team_totals[t] for t in teams],
         by_environment=[environment_totals[e] for e in environments],
         teams=teams,
         types=types,
-        grid=dict(grid),
-        grid_undeclared=dict(grid_undeclared),
-        chart=[(g.type, g.total.at_max) for g in accelerator_groups],
+        grid=grid,
+        chart=[_bar(g) for g in groups],
         not_counted=not_counted,
         unknown_types=[
             UnknownType(kind, problem, views) for (kind, problem), views in sorted(unknown.items())
         ],
         estimates=[
-            row
-            for group in accelerator_groups
-            for row in group.rows
-            if row.capacity is not None and row.capacity.parameters_text is not None
+            row for row in rows if row.capacity is not None and row.capacity.parameters_text
         ],
     )
+
+
+def _bar(group: AcceleratorGroup) -> tuple[str, int | None, str]:
+    missing = len(group.total.no_max)
+    note = f"+ {missing} model{'s' * (missing != 1)} without maxReplicas" if missing else ""
+    return (group.type.name, group.total.max_for_type, note)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import ModelView, by_name
+from .hardware import accelerator_types
 
 
 @dataclass
@@ -12,6 +13,7 @@ class CatalogPage:
     rows: list[ModelView]
     teams: list[str]
     accelerator_types: list[str]
+    """The types in use, grouped as the hardware matrix groups them."""
     problems: int
     """Diagnostics across the catalog (errors and warnings)."""
     invalid: int
@@ -21,7 +23,7 @@ def catalog_page(views: list[ModelView]) -> CatalogPage:
     return CatalogPage(
         rows=by_name(views),
         teams=sorted({v.team for v in views if v.team}),
-        accelerator_types=sorted({v.accelerator_type for v in views if v.accelerator_type}),
+        accelerator_types=[t.name for t in accelerator_types(views).values()],
         problems=sum(len(v.spec.diagnostics) for v in views),
         invalid=sum(1 for v in views if not v.valid),
     )

@@ -1,7 +1,15 @@
-"""The data of one model's page: every field a reader looks for, declared or not."""
+"""The data of one model's page: every field of the format, declared or not.
+
+Each section walks the fields the format defines for it (``layout.py``, from the
+same models that validate): a declared value is shown as the spec writes it (numbers
+with every digit, text with its line breaks), a value the format fills in is marked
+as its default, an empty list or map says so, and every field left out is named.
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,48 +18,78 @@ from ..catalog import Catalog
 from ..diagnostics import Diagnostic
 from ..loading import SpecFile
 from ..readiness import Result, areas_of
+from ..yamlread import Path as YamlPath
 from ..yamlread import source_lines
-from . import ModelView, dependency, get, items, mapping, plain_number
+from . import ModelView, dependency, get, plain_number
+from .layout import FIELD_SECTIONS, Label, Node, tree
 
 #: Sections of a model page, in order: (anchor, title). The anchors are stable:
 #: other pages link to ``<model page>#hardware``.
 SECTIONS = (
-    ("identity", "Identity"),
-    ("hardware", "Hardware"),
-    ("serving", "Serving"),
-    ("scaling", "Scaling"),
-    ("observability", "Observability"),
-    ("pipeline", "Pipeline"),
-    ("dependencies", "Dependencies"),
-    ("governance", "Governance"),
+    *((anchor, title) for anchor, title, _ in FIELD_SECTIONS[:-1]),
     ("ownership", "Ownership"),
+    FIELD_SECTIONS[-1][:2],
     ("readiness", "Readiness"),
     ("source", "Source"),
 )
 
 
+@dataclass(frozen=True)
+class Shown:
+    """One value as the page shows it.
+
+    ``kind`` says how: ``absent`` (the spec does not declare it), ``empty`` (declared
+    as an empty list or map), ``text``, ``code``, ``uri`` (code, a link when it is a
+    web address), ``link`` (text, a link when it is a web address), ``number`` and
+    ``money`` (``text`` holds every digit as written), ``flag`` (yes or no), ``model``
+    (a specRef: ``text`` is the path, ``target`` the model it names, if any).
+    """
+
+    kind: str
+    text: str = ""
+    unit: str = ""
+    default: bool = False
+    """Not in the spec: the format's default for the field."""
+    target: ModelView | None = None
+
+
+ABSENT = Shown("absent")
+EMPTY = Shown("empty")
+
+
 @dataclass
 class Row:
-    """One field of a section: ``value`` None means the spec does not declare it."""
+    """One field of a section."""
 
     label: str
-    value: str | None
-    style: str = "text"
-    """How to show the value: ``text``, ``code`` (identifiers, paths), ``link`` (text,
-    a link when it is a web address) or ``uri`` (code, a link when a web address)."""
+    value: Shown
+    path: str = ""
+    """The field's path in the format (empty for figures the site works out)."""
 
 
 @dataclass
-class Dependency:
-    id: str
-    role: str | None
-    required: bool
-    input_type: str | None
-    output_type: str | None
-    max_latency_ms: str | None
-    spec_ref: str | None
-    target: ModelView | None
-    """The model the specRef points at, when it is in the catalog."""
+class Table:
+    """A map (labels, variables) or a list (steps, dependencies) of a section."""
+
+    label: str
+    path: str
+    columns: list[str]
+    rows: list[list[Shown]]
+
+
+@dataclass
+class Section:
+    anchor: str
+    title: str
+    rows: list[Row] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    """The parts of the format this section shows that the spec leaves out entirely
+    (one line on the page, not a table of empty rows)."""
+
+    @property
+    def declared(self) -> bool:
+        return bool(self.rows or self.tables)
 
 
 @dataclass
@@ -64,29 +102,19 @@ class User:
 
 
 @dataclass
-class Step:
-    name: str
-    type: str | None
-    enabled: bool | None
-
-
-@dataclass
 class ModelPage:
     view: ModelView
-    sections: dict[str, list[Row]]
-    declared: dict[str, bool]
-    """Whether the spec has the part of the format each section shows."""
+    sections: dict[str, Section]
+    description: list[list[str]] | None
+    """The description's paragraphs, each a list of lines (None: not declared)."""
+    version: Shown
+    format: str
+    """``apiVersion`` and ``kind`` as the spec writes them."""
     badges: list[tuple[str, str]]
     glance: list[tuple[str, str | None]]
     """The few facts most readers come for, at the top of the page."""
     tags: list[str]
     diagnostics: list[Diagnostic]
-    variables: dict[str, str]
-    labels: dict[str, str]
-    annotations: dict[str, str]
-    preprocess: list[Step]
-    postprocess: list[Step]
-    dependencies: list[Dependency]
     used_by: list[User]
     source_lines: list[str] = field(default_factory=list)
     readiness: list[tuple[str, list[Result]]] = field(default_factory=list)
@@ -96,43 +124,149 @@ class ModelPage:
     verdict: str | None = None
     """``fits``, ``tight`` or ``does not fit`` (None without an estimate)."""
 
-
-def _num(value: Any, unit: str = "") -> str | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None if value is None else str(value)
-    return f"{plain_number(value)} {unit}".strip()
+    @property
+    def declared(self) -> dict[str, bool]:
+        return {anchor: section.declared for anchor, section in self.sections.items()}
 
 
-def _txt(value: Any) -> str | None:
-    if value is None or isinstance(value, dict | list):
-        return None
+_MISSING: Any = object()
+
+
+def shown(value: Any, label: Label, written: str | None = None) -> Shown:
+    """A scalar of a spec as a page shows it (a spec with problems may hold anything)."""
     if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
+        return Shown("flag", "yes" if value else "no")
+    if isinstance(value, int | float):
+        kind = "money" if label.style == "money" else "number"
+        if label.style == "port":  # 8000, not 8,000
+            return Shown(kind, written or str(value))
+        return Shown(kind, plain_number(value, written), label.unit)
+    if isinstance(value, str):
+        return Shown(label.style if label.style in ("code", "uri", "link") else "text", value)
+    if value is None:
+        return Shown("code", "null")
+    return Shown("code", json.dumps(value, ensure_ascii=False, default=str))
 
 
-def _yes_no(value: Any) -> str | None:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return _txt(value)
+def _default(node: Node) -> Shown:
+    """What a field left out means, by the format: its default, or nothing."""
+    if node.default is None:
+        return ABSENT
+    value = shown(node.default, node.label)
+    return Shown(value.kind, value.text, value.unit, default=True)
 
 
-def _steps(data: Any, path: str) -> list[Step]:
-    return [
-        Step(
-            name=str(step.get("name", "")),
-            type=_txt(step.get("type")),
-            enabled=step.get("enabled") if isinstance(step.get("enabled"), bool) else None,
-        )
-        for step in items(data, path)
-    ]
+def _at(data: Any, path: str) -> Any:
+    """The value at a schema path with no list in it, or ``_MISSING``."""
+    node = data
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return _MISSING
+        node = node[part]
+    return node
 
 
-def _range(low: Any, high: Any, unit: str = "") -> str | None:
-    lo, hi = _num(low), _num(high)
-    if lo is None and hi is None:
+def _leaves(node: Node) -> list[Node]:
+    """The fields of the items of a list, nested objects flattened (the columns)."""
+    found: list[Node] = []
+    for child in node.children:
+        if child.kind == "object":
+            found += _leaves(child)
+        else:
+            found.append(child)
+    # The column of a link to another spec (model and path) is the widest: last.
+    return sorted(found, key=lambda leaf: leaf.label.style == "model")
+
+
+class _Walk:
+    """Fills the sections of one page from the spec's data, field by field."""
+
+    def __init__(self, view: ModelView, targets: dict[int, ModelView]) -> None:
+        self.data = view.data
+        self.written = view.written
+        self.targets = targets
+        """The model each dependency's specRef names, by the dependency's index."""
+
+    def section(self, anchor: str, title: str, roots: Iterable[str]) -> Section:
+        found = Section(anchor, title)
+        nodes = tree()
+        for root in roots:
+            value = _at(self.data, root)
+            if value is _MISSING:
+                found.missing.append(nodes[root].label.text)
+            else:
+                self.field(nodes[root], value, tuple(root.split(".")), found)
+        return found
+
+    def field(self, node: Node, value: Any, at: YamlPath, into: Section) -> None:
+        label = node.label
+        if value is _MISSING:
+            into.rows.append(Row(label.text, _default(node), node.path))
+        elif node.kind == "scalar" or not isinstance(value, dict | list):
+            into.rows.append(Row(label.text, shown(value, label, self.written.get(at)), node.path))
+        elif not value:
+            into.rows.append(Row(label.text, EMPTY, node.path))
+        elif node.kind == "object" and isinstance(value, dict):
+            for child in node.children:
+                self.field(child, value.get(child.key, _MISSING), (*at, child.key), into)
+            self.unknown(node, value, into)
+        elif node.kind == "map" and isinstance(value, dict):
+            rows = [
+                [Shown("code", str(key)), shown(item, label, self.written.get((*at, key)))]
+                for key, item in value.items()
+            ]
+            into.tables.append(Table(label.text, node.path, ["Key", "Value"], rows))
+        elif node.kind == "list" and isinstance(value, list):
+            into.tables.append(self.table(node, value, at))
+        else:  # a spec with problems: a list where a mapping goes, or the other way
+            into.rows.append(Row(label.text, shown(value, label), node.path))
+
+    def unknown(self, node: Node, value: dict[Any, Any], into: Section) -> None:
+        """Keys the format does not have (a spec with problems): shown, never dropped."""
+        known = {child.key for child in node.children}
+        for key, item in value.items():
+            if key not in known:
+                label = Label(f"{key} (not a field of the format)")
+                into.rows.append(Row(label.text, shown(item, label)))
+
+    def table(self, node: Node, items: list[Any], at: YamlPath) -> Table:
+        """A list of objects: one row per item, one column per field."""
+        leaves = _leaves(node)
+        rows = []
+        for index, entry in enumerate(items):
+            if not isinstance(entry, dict):  # a spec with problems
+                rows.append([shown(entry, node.label), *[ABSENT] * (len(leaves) - 1)])
+                continue
+            row = []
+            for leaf in leaves:
+                inner = leaf.path[len(node.path) + 3 :].split(".")  # after "[]."
+                value = _at(entry, ".".join(inner))
+                row.append(self.cell(leaf, value, (*at, index, *inner), index))
+            rows.append(row)
+        return Table(node.label.text, node.path, [leaf.label.text for leaf in leaves], rows)
+
+    def cell(self, leaf: Node, value: Any, at: YamlPath, index: int) -> Shown:
+        if value is _MISSING:
+            return _default(leaf)
+        if leaf.label.style == "model" and isinstance(value, str):
+            return Shown("model", value, target=self.targets.get(index))
+        return shown(value, leaf.label, self.written.get(at))
+
+
+def _paragraphs(text: str | None) -> list[list[str]] | None:
+    """A description as paragraphs of lines: blank lines part paragraphs, line
+    breaks stay line breaks (None: no description; empty: an empty one)."""
+    if text is None:
         return None
-    return f"{lo or 'not declared'} to {hi or 'not declared'} {unit}".strip()
+    if not text.strip():
+        return []
+    paragraphs: list[list[str]] = [[]]
+    for line in text.strip("\n").split("\n"):
+        if line.strip():
+            paragraphs[-1].append(line)
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    return [p for p in paragraphs if p]
 
 
 def model_page(view: ModelView, catalog: Catalog, views: dict[SpecFile, ModelView]) -> ModelPage:
@@ -142,133 +276,78 @@ def model_page(view: ModelView, catalog: Catalog, views: dict[SpecFile, ModelVie
     def g(path: str) -> Any:
         return get(d, path)
 
+    targets = {
+        link.index: views[link.target]
+        for link in catalog.links.get(view.spec, [])
+        if link.target is not None and link.target in views
+    }
+    walk = _Walk(view, targets)
+    sections = {
+        anchor: walk.section(anchor, title, roots) for anchor, title, roots in FIELD_SECTIONS
+    }
+    hardware = sections["hardware"]
+    at = next((i for i, r in enumerate(hardware.rows) if r.path.endswith("count")), -1) + 1
+    hardware.rows[at:at] = [
+        row for row in (_memory(view), _parameters(view)) if row.value is not ABSENT
+    ]
+    sections["ownership"] = Section(
+        "ownership",
+        "Ownership",
+        [
+            Row("Team", _derived(view.team)),
+            Row("Owner", _derived(view.owner)),
+            Row("Contact", _derived(view.contact, "link")),
+        ],
+    )
+    sections["readiness"] = Section("readiness", "Readiness", _readiness_rows(view))
     model = "spec.identity.model."
-    runtime = "spec.runtime."
-    serving = "spec.operations.serving."
-    scaling = "spec.operations.scaling."
-    obs = "spec.operations.observability."
-    gov = "spec.governance."
-    sections: dict[str, list[Row]] = {
-        "identity": [
-            Row("Model id", _txt(g(model + "id")), "code"),
-            Row("Family", _txt(g(model + "family"))),
-            Row("Task", _txt(g(model + "task"))),
-            Row("Framework", _txt(g(model + "framework"))),
-            Row("Precision", _txt(g(model + "precision"))),
-            Row("Model artifacts", _txt(g(model + "artifacts.modelUri")), "uri"),
-            Row("Tokenizer", _txt(g(model + "artifacts.tokenizerUri")), "uri"),
-        ],
-        "hardware": [
-            Row("Accelerator", _accelerator(view)),
-            Row("Max batch size", _num(g(runtime + "batch.maxBatchSize"))),
-            Row(
-                "Max sequence length",
-                _num(g(runtime + "batch.maxSequenceLengthTokens"), "tokens"),
-            ),
-            Row("CPU cores", _num(g(runtime + "resources.cpuCores"))),
-            Row("Memory", _num(g(runtime + "resources.memoryGb"), "GB")),
-            Row("Ephemeral storage", _num(g(runtime + "resources.ephemeralStorageGb"), "GB")),
-            Row("Accelerator memory", _memory(view)),
-            Row("Parameters", _parameters(view)),
-        ],
-        "serving": [
-            Row("Protocol", _txt(g(serving + "protocol"))),
-            Row("Port", _txt(g(serving + "port"))),
-            Row("Readiness probe", _probe(g(serving + "readinessProbe"))),
-            Row("Liveness probe", _probe(g(serving + "livenessProbe"))),
-            Row("Max concurrency", _num(g(serving + "maxConcurrency"), "requests per replica")),
-            Row("Request timeout", _num(g(serving + "timeoutSeconds"), "s")),
-        ],
-        "scaling": [
-            Row("Replicas", _range(g(scaling + "minReplicas"), g(scaling + "maxReplicas"))),
-            Row("Strategy", _txt(g(scaling + "strategy"))),
-            Row("Latency target (p95)", _num(g(scaling + "targetLatencyMsP95"), "ms")),
-            Row("Throughput target", _num(g(scaling + "targetRps"), "requests/s")),
-            Row("Warm pool", _warm_pool(g(scaling + "warmPool"))),
-        ],
-        "observability": [
-            Row("Metrics", _metrics(g(obs + "metrics"))),
-            Row("Logging level", _txt(g(obs + "logging.level"))),
-            Row("Tracing", _yes_no(g(obs + "tracing.enabled"))),
-        ],
-        "governance": [
-            Row("PII allowed", _yes_no(g(gov + "compliance.pii.allowed"))),
-            Row("PII policy", _txt(g(gov + "compliance.pii.policy"))),
-            Row("Log retention", _num(g(gov + "compliance.retention.logsDays"), "days")),
-            Row(
-                "Artifact retention",
-                _num(g(gov + "compliance.retention.artifactsDays"), "days"),
-            ),
-            Row("Owner (governance)", _txt(g(gov + "compliance.governance.owner"))),
-            Row("Change approval", _txt(g(gov + "compliance.governance.changeApproval"))),
-            Row("Cost target", _cost(g(gov + "cost.targetCostPer1kTokensUsd"))),
-            Row("Cloud provider", _txt(g(gov + "cost.pricingHints.cloudProvider"))),
-            Row("Instance type", _txt(g(gov + "cost.pricingHints.instanceType")), "code"),
-            Row("Spot capacity allowed", _yes_no(g(gov + "cost.pricingHints.spotAllowed"))),
-        ],
-        "ownership": [
-            Row("Team", view.team),
-            Row("Owner", view.owner),
-            Row("Contact", view.contact, "link"),
-        ],
-        "readiness": _readiness_rows(view),
-    }
-    declared = {
-        "identity": isinstance(g("spec.identity"), dict),
-        "hardware": isinstance(g("spec.runtime"), dict),
-        "serving": isinstance(g(serving[:-1]), dict),
-        "scaling": isinstance(g(scaling[:-1]), dict),
-        "observability": isinstance(g(obs[:-1]), dict),
-        "pipeline": isinstance(g("spec.pipeline.preprocess"), dict)
-        or isinstance(g("spec.pipeline.postprocess"), dict),
-        "dependencies": isinstance(g("spec.pipeline.dependencies"), list),
-        "governance": isinstance(g("spec.governance"), dict),
-        "ownership": any((view.team, view.owner, view.contact)),
-        "readiness": view.score is not None,
-    }
     badges = [
         (label, value)
         for label, value in (
             ("environment", view.environment),
-            ("task", _txt(g(model + "task"))),
-            ("framework", _txt(g(model + "framework"))),
-            ("precision", _txt(g(model + "precision"))),
+            ("task", view.text(model + "task")),
+            ("framework", view.text(model + "framework")),
+            ("precision", view.text(model + "precision")),
         )
         if value
     ]
     tags = [
         t
         for t in (
-            _txt(g(model + "family")),
-            _txt(g(model + "task")),
+            view.text(model + "family"),
+            view.text(model + "task"),
             view.team,
             view.accelerator_type,
         )
         if t
     ]
     glance = [
-        ("Accelerators", sections["hardware"][0].value),
-        ("Replicas", sections["scaling"][0].value),
+        ("Accelerators", _accelerator(view)),
+        (
+            "Replicas",
+            _range(
+                g("spec.operations.scaling.minReplicas"), g("spec.operations.scaling.maxReplicas")
+            ),
+        ),
         ("Team", view.team),
         ("Owner", view.owner),
         ("Contact", view.contact),
     ]
     if view.score is not None:
         glance.append(("Readiness", view.score.level_name))
+    version = _at(d, "metadata.version")
     return ModelPage(
         view=view,
         sections=sections,
-        declared=declared,
+        description=_paragraphs(view.text("metadata.description")),
+        version=ABSENT if version is _MISSING else shown(version, Label("Version")),
+        format=" ".join(
+            str(v) for v in (g("apiVersion"), g("kind")) if isinstance(v, str | int | float)
+        ),
         badges=badges,
         glance=glance,
         tags=list(dict.fromkeys(tags)),
         diagnostics=view.spec.diagnostics,
-        variables=mapping(d, runtime + "environment.variables"),
-        labels=mapping(d, "metadata.labels"),
-        annotations=mapping(d, "metadata.annotations"),
-        preprocess=_steps(d, "spec.pipeline.preprocess.steps"),
-        postprocess=_steps(d, "spec.pipeline.postprocess.steps"),
-        dependencies=_dependencies(view, catalog, views),
         used_by=[
             User(views[link.source], *_role(link.source, link.index))
             for link in catalog.dependents.get(view.spec, [])
@@ -280,26 +359,46 @@ def model_page(view: ModelView, catalog: Catalog, views: dict[SpecFile, ModelVie
     )
 
 
-def _memory(view: ModelView) -> str | None:
-    """``80 GB each, 320 GB per replica`` (or why it is unknown)."""
+def _derived(value: str | None, kind: str = "text") -> Shown:
+    return ABSENT if value is None else Shown(kind, value)
+
+
+def _num(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return plain_number(value)
+
+
+def _range(low: Any, high: Any) -> str | None:
+    lo, hi = _num(low), _num(high)
+    if lo is None and hi is None:
+        return None
+    return f"{lo or 'not declared'} to {hi or 'not declared'}"
+
+
+def _memory(view: ModelView) -> Row:
+    """``80 GB each, 320 GB per replica`` (or why it is unknown), from the site's
+    accelerator table."""
     capacity = view.capacity
     if capacity is None or capacity.match is None:
-        return None
+        return Row("Accelerator memory", ABSENT)
     if capacity.memory_gb is None:
-        return f"unknown: {capacity.match.problem}"
-    shown = f"{gigabytes(capacity.memory_gb)} each"
+        return Row("Accelerator memory", Shown("text", f"unknown: {capacity.match.problem}"))
+    text = f"{gigabytes(capacity.memory_gb)} each"
     if capacity.per_replica_gb is not None and capacity.count != 1:
-        shown += f", {gigabytes(capacity.per_replica_gb)} per replica"
-    return shown
+        text += f", {gigabytes(capacity.per_replica_gb)} per replica"
+    return Row("Accelerator memory", Shown("text", text))
 
 
-def _parameters(view: ModelView) -> str | None:
+def _parameters(view: ModelView) -> Row:
     capacity = view.capacity
     if capacity is None or capacity.parameters_text is None:
-        return None
+        return Row("Parameters", ABSENT)
     if capacity.parameters is None:
-        return f"{capacity.parameters_text} (not a count: write 70b, 350m or 7000000000)"
-    return f"{parameters_text(capacity.parameters)} (annotation {PARAMETERS_ANNOTATION})"
+        text = f"{capacity.parameters_text} (not a count: write 70b, 350m or 7000000000)"
+    else:
+        text = f"{parameters_text(capacity.parameters)} (annotation {PARAMETERS_ANNOTATION})"
+    return Row("Parameters", Shown("text", text))
 
 
 def _estimate(view: ModelView) -> str | None:
@@ -328,13 +427,13 @@ def _readiness_rows(view: ModelView) -> list[Row]:
     """One row per check, for embeds (``<!-- modelspec:section NAME readiness -->``)."""
     if view.score is None:
         return []
-    rows = [Row("Level", view.score.level_name)]
+    rows = [Row("Level", Shown("text", view.score.level_name))]
     for result in view.score.results:
         if result.status == "fail":
             value = f"fails: set {result.field}"
         else:
             value = "passes" if result.status == "pass" else "does not apply"
-        rows.append(Row(result.check.title, value))
+        rows.append(Row(result.check.title, Shown("text", value)))
     return rows
 
 
@@ -348,71 +447,10 @@ def _accelerator(view: ModelView) -> str | None:
     return shown
 
 
-def _probe(value: Any) -> str | None:
-    if not isinstance(value, dict):
-        return None
-    path = value.get("path")
-    timeout = _num(value.get("timeoutSeconds"), "s")
-    parts = [str(path) if path is not None else "no path declared"]
-    if timeout:
-        parts.append(f"timeout {timeout}")
-    return ", ".join(parts)
-
-
-def _warm_pool(value: Any) -> str | None:
-    if not isinstance(value, dict):
-        return None
-    size = _num(value.get("size"))
-    strategy = _txt(value.get("strategy"))
-    shown = f"{size} replicas" if size is not None else "size not declared"
-    return f"{shown} ({strategy})" if strategy else shown
-
-
-def _metrics(value: Any) -> str | None:
-    if not isinstance(value, dict):
-        return None
-    enabled = value.get("enabled")
-    parts = ["enabled" if enabled is True else "disabled" if enabled is False else "not declared"]
-    if value.get("provider") is not None:
-        parts.append(f"provider {value['provider']}")
-    if value.get("port") is not None:
-        parts.append(f"port {value['port']}")
-    return ", ".join(parts)
-
-
-def _cost(value: Any) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return _txt(value)
-    return f"${plain_number(value)} per 1,000 tokens"
-
-
 def _role(spec: SpecFile, index: int) -> tuple[str | None, bool]:
     dep = dependency(spec.data, index)
-    required = dep.get("required")
-    return _txt(dep.get("role")), required if isinstance(required, bool) else True
-
-
-def _dependencies(
-    view: ModelView, catalog: Catalog, views: dict[SpecFile, ModelView]
-) -> list[Dependency]:
-    links = {link.index: link for link in catalog.links.get(view.spec, [])}
-    found = []
-    for index, dep in enumerate(items(view.data, "spec.pipeline.dependencies")):
-        link = links.get(index)
-        interface: dict[str, Any] = (
-            dep["interface"] if isinstance(dep.get("interface"), dict) else {}
-        )
-        required = dep.get("required")
-        found.append(
-            Dependency(
-                id=str(dep.get("id", f"#{index + 1}")),
-                role=_txt(dep.get("role")),
-                required=required if isinstance(required, bool) else True,
-                input_type=_txt(interface.get("inputType")),
-                output_type=_txt(interface.get("outputType")),
-                max_latency_ms=_num(interface.get("maxLatencyMs"), "ms"),
-                spec_ref=_txt(dep.get("specRef")),
-                target=views.get(link.target) if link and link.target else None,
-            )
-        )
-    return found
+    role, required = dep.get("role"), dep.get("required")
+    return (
+        role if isinstance(role, str) else None,
+        required if isinstance(required, bool) else True,
+    )

@@ -56,7 +56,7 @@ class ScorecardsPage:
     """Failing checks, the most common first."""
     rows: list[ModelView]
     disabled: list[Check] = field(default_factory=list)
-    chart: list[tuple[str, float]] = field(default_factory=list)
+    chart: list[tuple[str, float | None, str]] = field(default_factory=list)
 
 
 def scorecards_page(views: list[ModelView], settings: Settings) -> ScorecardsPage:
@@ -101,7 +101,7 @@ def scorecards_page(views: list[ModelView], settings: Settings) -> ScorecardsPag
         gaps=gaps,
         rows=sorted(scored, key=lambda v: (-(v.score.rank if v.score else 0), v.name.lower())),
         disabled=[c for c in CHECKS if c.id in settings.disabled],
-        chart=[(name, float(totals[name])) for name in columns],
+        chart=[(name, totals[name], "") for name in columns],
     )
 
 
