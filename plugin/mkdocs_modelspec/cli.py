@@ -1,10 +1,11 @@
 """The ``modelspec`` command: validate specs in CI, export the catalog, generate pages,
-check readiness.
+check readiness, review a change.
 
 Exit status: 0 when there is no error, 1 when there is one (or a warning under
-``--strict``, or a model below its readiness level for ``check``), 2 on a usage error.
+``--strict``, or a model below its readiness level for ``check``, or a change that
+crosses a ``--fail-on`` line for ``review``), 2 on a usage error.
 
-``check``, ``export`` and ``generate`` read the plugin's options from ``mkdocs.yml``
+``check``, ``export``, ``generate`` and ``review`` read the plugin's options from ``mkdocs.yml``
 (``--config``; by default the ``mkdocs.yml`` of the working folder, when there is
 one), so that they score, size and publish the catalog as the site does.
 """

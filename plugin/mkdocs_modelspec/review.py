@@ -1378,8 +1378,9 @@ def _capacity_md(review: Review) -> list[str]:
     ]
     if left_out:
         lines += [
-            f"*{_plural(left_out, 'model')} of these types declare no replicas or an "
-            "accelerator of unknown memory: not in the sums.*",
+            f"*{_plural(left_out, 'model')} of these types "
+            f"{'declares' if left_out == 1 else 'declare'} no replicas or an accelerator "
+            "of unknown memory: not in the sums.*",
             "",
         ]
     return lines
