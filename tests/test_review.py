@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -142,8 +143,8 @@ def test_an_edited_count_shows_the_memory_it_adds(
     assert "**1 model changed.**" in out
     assert "Accelerators at maximum scale: +8 h100 (+640 GB)." in out
     assert (
-        "| Runtime and hardware | <code>spec.runtime.accelerator.count</code> "
-        "| <code>4</code> | <code>8</code> |" in out
+        "| **Runtime and hardware** | | |\n"
+        "| <code>spec.runtime.accelerator.count</code> | <code>4</code> | <code>8</code> |" in out
     )
     # Per model: 4 -> 8 per replica, 1 -> 2 replicas: 640 GB -> 1,280 GB at maximum scale.
     assert "| Accelerators per replica | 4 x h100, 80 GB each | 8 x h100, 80 GB each |" in out
@@ -699,3 +700,148 @@ def test_without_git(tmp_path: Path) -> None:
     repo = new_repo(tmp_path)
     with pytest.raises(ReviewError, match="git is not installed"):
         review([str(repo / "specs")], "HEAD", cwd=str(repo), git=str(tmp_path / "no-git"))
+
+
+# --- the documentation: the demo's review, and the CI recipe run offline -----------------
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = (ROOT / "docs" / "review.md").read_text(encoding="utf-8")
+_COMPARING = re.compile(r"^Comparing .*$", re.MULTILINE)
+
+
+def documented_review() -> str:
+    return DOC.split("<!-- review:begin -->\n")[1].split("<!-- review:end -->")[0]
+
+
+def demo_commit() -> str | None:
+    """The demo change in this repository's history (None without the history)."""
+    try:
+        found = git(ROOT, "log", "-1", "--format=%H", "--grep=^Demo change: ").strip()
+        git(ROOT, "cat-file", "-e", f"{found}~1")
+    except (subprocess.CalledProcessError, OSError):
+        return None
+    return found or None
+
+
+def test_the_docs_show_the_review_of_the_demo_change(capsys: pytest.CaptureFixture[str]) -> None:
+    commit = demo_commit()
+    if commit is None:
+        pytest.skip("this copy of the project has no git history holding the demo change")
+    status, out, _ = run(ROOT, capsys, "--base", f"{commit}~1", "--head", commit)
+    assert status == 0
+    # The revisions are named as given, and a commit's name changes when it is rebased.
+    assert _COMPARING.sub("", out).strip() == _COMPARING.sub("", documented_review()).strip()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    excerpt = readme.split("<!-- review excerpt -->\n```markdown\n")[1].split("```")[0]
+    lines = [line for line in excerpt.splitlines() if line.strip() and line != "..."]
+    assert len(lines) >= 5
+    for line in lines:
+        assert line in out.splitlines(), line
+
+
+def workflow() -> dict[str, Any]:
+    import yaml
+
+    block = DOC.split("## Post the review on every pull request")[1]
+    found: dict[str, Any] = yaml.safe_load(block.split("```yaml\n")[1].split("```")[0])
+    return found
+
+
+_EXPRESSION = re.compile(r"\$\{\{\s*([^}]+?)\s*\}\}")
+
+
+def _value(term: str, context: dict[str, str]) -> str:
+    term = term.strip()
+    return term[1:-1] if term.startswith("'") else context[term]
+
+
+def _holds(condition: str, context: dict[str, str]) -> bool:
+    """The two kinds of `if:` the recipe uses: ``a == b`` and ``a != 'x'``."""
+    operator = "!=" if "!=" in condition else "=="
+    left, right = condition.split(operator)
+    return (_value(left, context) == _value(right, context)) == (operator == "==")
+
+
+def test_the_ci_recipe_on_a_scripted_pull_request(tmp_path: Path) -> None:
+    origin = new_repo(tmp_path)
+    git(origin, "checkout", "-q", "-b", "feature")
+    flipped = EMBEDDER.replace("allowed: false", "allowed: true")
+    commit(origin, {"specs/embedder.modelspec.yaml": flipped}, "Embedder keeps raw queries")
+    git(origin, "checkout", "-q", "main")
+    commit(origin, {"specs/guard.modelspec.yaml": GUARD.replace("type: t4", "type: l4")}, "On main")
+    # The merge commit GitHub makes for pull request 7.
+    git(origin, "checkout", "-q", "--detach", "main")
+    git(origin, "merge", "-q", "--no-ff", "-m", "Merge feature", "feature")
+    git(origin, "update-ref", "refs/pull/7/merge", "HEAD")
+    git(origin, "checkout", "-q", "main")
+    # What actions/checkout does with fetch-depth: 2.
+    work = tmp_path / "work"
+    work.mkdir()
+    git(work, "init", "-q")
+    git(work, "fetch", "-q", "--depth=2", f"file://{origin}", "+refs/pull/7/merge:refs/pr")
+    git(work, "checkout", "-q", "refs/pr")
+    assert git(work, "rev-parse", "--is-shallow-repository").strip() == "true"
+    # A stand-in for the GitHub CLI: the first `--edit-last` finds no comment yet.
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    (tools / "gh").write_text(
+        '#!/bin/sh\necho "$*" >> "$GH_LOG"\n'
+        'case "$*" in *--edit-last*) echo "no comments found" >&2; exit 1;; esac\n'
+        'while [ $# -gt 0 ]; do [ "$1" = --body-file ] && cp "$2" "$GH_BODY"; shift; done\n'
+    )
+    (tools / "gh").chmod(0o755)
+    files = {name: tmp_path / name for name in ("output", "summary", "gh.log", "body")}
+    for path in files.values():
+        path.touch()
+    context = {
+        "github.token": "not-a-token",
+        "github.repository": "acme/models",
+        "github.event.pull_request.number": "7",
+        "github.event.pull_request.head.repo.full_name": "acme/models",
+    }
+    failed = None
+    for step in workflow()["jobs"]["review"]["steps"]:
+        if "run" not in step or "pip install" in step["run"]:
+            continue  # actions/checkout and setup-python: done above; the package: here
+        if "if" in step and not _holds(step["if"], context):
+            continue
+        env = {
+            **os.environ,
+            "PATH": f"{tools}{os.pathsep}{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+            "GITHUB_OUTPUT": str(files["output"]),
+            "GITHUB_STEP_SUMMARY": str(files["summary"]),
+            "GH_LOG": str(files["gh.log"]),
+            "GH_BODY": str(files["body"]),
+            **{
+                k: _EXPRESSION.sub(lambda m: context[m.group(1)], str(v))
+                for k, v in step.get("env", {}).items()
+            },
+        }
+        script = _EXPRESSION.sub(lambda m: context[m.group(1)], step["run"])
+        done = subprocess.run(
+            ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+            cwd=work,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert "Traceback" not in done.stderr
+        for line in files["output"].read_text().splitlines():
+            key, _, value = line.partition("=")
+            context[f"steps.{step.get('id')}.outputs.{key}"] = value
+        if done.returncode != 0:
+            failed = done.returncode
+            break
+    comment = (work / "review.md").read_text(encoding="utf-8")
+    assert comment.startswith("### ModelSpec review")
+    assert "1 needs governance review: PII now allowed (embedder)" in comment
+    assert "New conflict: **chat** forbids PII" in comment
+    assert "guard" not in comment  # the base's own change is not the pull request's
+    assert files["summary"].read_text(encoding="utf-8") == comment
+    assert files["body"].read_text(encoding="utf-8") == comment
+    assert files["gh.log"].read_text().splitlines() == [
+        "pr comment 7 --edit-last --body-file review.md",
+        "pr comment 7 --body-file review.md",
+    ]
+    assert failed == 1  # the job fails: the change needs a governance review

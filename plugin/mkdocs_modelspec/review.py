@@ -1455,16 +1455,17 @@ def _model_md(model: ModelChange) -> str:
     if model.status == "affected":
         out += ["The file did not change; what the catalog says of it did.", ""]
     if model.changes:
-        out += ["| Area | Field | Before | After |", "| --- | --- | --- | --- |"]
+        out += ["| Field | Before | After |", "| --- | --- | --- |"]
         last = None
         for area, c in model.changes[:FIELDS_LISTED]:
-            title = gfm(_AREA_TITLES[area]) if area != last else ""
-            last = area
+            if area != last:  # the review area, on a row of its own
+                out.append(f"| **{_AREA_TITLES[area]}** | | |")
+                last = area
             old = gfm_code(c.old) if c.old is not None else "—"
             new = gfm_code(c.new) if c.new is not None else "—"
-            out.append(f"| {title} | {gfm_code(c.path)} | {old} | {new} |")
+            out.append(f"| {gfm_code(c.path)} | {old} | {new} |")
         if len(model.changes) > FIELDS_LISTED:
-            out.append(f"| | and {len(model.changes) - FIELDS_LISTED} more fields | | |")
+            out.append(f"| and {len(model.changes) - FIELDS_LISTED} more fields | | |")
         out.append("")
     elif model.status in ("changed", "renamed"):
         out += ["No field changed (layout or comments only).", ""]
