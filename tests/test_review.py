@@ -845,3 +845,35 @@ def test_the_ci_recipe_on_a_scripted_pull_request(tmp_path: Path) -> None:
         "pr comment 7 --body-file review.md",
     ]
     assert failed == 1  # the job fails: the change needs a governance review
+
+
+def test_drift_has_a_place_for_when_observed_data_is_wired_in(tmp_path: Path) -> None:
+    repo = new_repo(tmp_path)
+    commit(repo, {"specs/guard.modelspec.yaml": GUARD.replace("count: 1", "count: 2")}, "x")
+    seen: list[str] = []
+
+    def drift(view: Any) -> list[str]:
+        seen.append(view.name)
+        return [f"{view.name} runs 1 replica; the spec says @oncall 2 <b>x</b>"]
+
+    found = review([str(repo / "specs")], "HEAD~1", "HEAD", cwd=str(repo), drift=drift)
+    assert seen == ["guard"]
+    assert to_json(found)["driftChecked"] is True
+    text = to_markdown(found)
+    assert "**Drift against observed data**:" in text
+    shown = "".join(github(text).text)
+    assert "the spec says @\u200boncall 2 <b>x</b>" in shown  # text, not markup
+    without = review([str(repo / "specs")], "HEAD~1", "HEAD", cwd=str(repo))
+    assert "Drift" not in to_markdown(without)
+    assert to_json(without)["models"][0]["drift"] is None
+
+
+def test_only_web_addresses_become_links(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = new_repo(tmp_path)
+    commit(repo, {"specs/guard.modelspec.yaml": GUARD.replace("count: 1", "count: 2")}, "x")
+    _, out, _ = run(repo, capsys, "--base", "HEAD~1", "--site-url", "javascript:alert(1)//")
+    assert "model page" not in out
+    _, out, _ = run(repo, capsys, "--base", "HEAD~1", "--site-url", "https://m.example/(x)")
+    assert "[model page](https://m.example/%28x%29/models/guard/)" in out

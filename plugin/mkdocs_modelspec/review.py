@@ -60,6 +60,7 @@ from .readiness import AREA_TITLES, Result, Score
 from .rendering.escape import gfm, gfm_code, href
 from .views import ModelView, model_views
 from .views.governance import conflicts_of
+from .views.hardware import NO_ENVIRONMENT, NO_TEAM, HardwareRow, Total
 
 Runner = Callable[..., "subprocess.CompletedProcess[bytes]"]
 #: Given a model's view at the head, what its observed data contradicts (one line each).
@@ -182,32 +183,6 @@ class BrokenDependent:
     suggested_ref: str | None = None
 
 
-@dataclass
-class Sum:
-    """Accelerators of one type, and their memory, over some models."""
-
-    models: int = 0
-    at_min: int = 0
-    at_max: int = 0
-    memory_at_min: float = 0
-    memory_at_max: float = 0
-    undeclared: int = 0
-    """Models without declared replicas: not in the sums."""
-    unknown_memory: int = 0
-    """Models whose accelerator memory is unknown: not in the memory sums."""
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "models": self.models,
-            "acceleratorsAtMin": self.at_min,
-            "acceleratorsAtMax": self.at_max,
-            "memoryAtMinGb": self.memory_at_min,
-            "memoryAtMaxGb": self.memory_at_max,
-            "undeclaredReplicas": self.undeclared,
-            "unknownMemory": self.unknown_memory,
-        }
-
-
 @dataclass(frozen=True)
 class TotalChange:
     """The accelerators of one type in one team or environment, before and after."""
@@ -216,8 +191,8 @@ class TotalChange:
     """``team``, ``environment`` or ``catalog``."""
     name: str
     accelerator: str
-    before: Sum
-    after: Sum
+    before: Total
+    after: Total
 
 
 @dataclass
@@ -923,62 +898,60 @@ def _conflicts(
 def _totals(
     before: Side, after: Side, models: list[ModelChange], options: Options
 ) -> list[TotalChange]:
-    """Accelerators and their memory per type, in each team and environment a changed
-    model is in (and across the catalog), before and after: only where they differ."""
+    """Accelerators and their memory per type across the catalog and in each team and
+    environment a changed model is in, before and after: only where they differ."""
     teams = {v.team for m in models for v in (m.before, m.after) if v is not None}
     environments = {v.environment for m in models for v in (m.before, m.after) if v is not None}
     table = Accelerators(options.accelerators)
     known: dict[int, Capacity] = {}
-    sums: list[dict[tuple[str, str, str], Sum]] = []
+    sums: list[dict[tuple[str, str, str], Total]] = []
     for side in (before, after):
-        totals: dict[tuple[str, str, str], Sum] = {}
+        totals: dict[tuple[str, str, str], Total] = {}
         for view in side.views:
             team, environment = view.team, view.environment
             kind, count = view.accelerator_type, view.accelerators
             if not view.valid or kind is None or count is None:
-                continue
-            if team not in teams and environment not in environments:
-                continue
+                continue  # as on the hardware page
             capacity = view.capacity
             if capacity is None:  # not scored: the same data on both sides, sized once
                 capacity = known.get(id(view.data))
                 if capacity is None:
                     capacity = known[id(view.data)] = assess(view.data, table)
+            row = HardwareRow(
+                view, count, capacity.min_replicas, capacity.max_replicas, None, None, capacity
+            )
             scopes = [("catalog", "")]
             if team in teams:
-                scopes.append(("team", team or "(no team)"))
+                scopes.append(("team", team or NO_TEAM))
             if environment in environments:
-                scopes.append(("environment", environment or "(no environment)"))
+                scopes.append(("environment", environment or NO_ENVIRONMENT))
             for scope, name in scopes:
-                _add(totals.setdefault((scope, name, kind), Sum()), capacity, count)
+                totals.setdefault((scope, name, kind), Total(name)).add(row)
         sums.append(totals)
     order = {"catalog": 0, "team": 1, "environment": 2}
     keys = sorted(set(sums[0]) | set(sums[1]), key=lambda k: (order[k[0]], k[1], k[2]))
     found = []
     for key in keys:
-        old, new = sums[0].get(key, Sum()), sums[1].get(key, Sum())
+        old, new = sums[0].get(key, Total(key[1])), sums[1].get(key, Total(key[1]))
         if _figures(old) != _figures(new):
             found.append(TotalChange(*key, old, new))
     return found
 
 
-def _figures(total: Sum) -> tuple[float, ...]:
+def _figures(total: Total) -> tuple[float, ...]:
     return (total.at_min, total.at_max, total.memory_at_min, total.memory_at_max)
 
 
-def _add(total: Sum, capacity: Capacity, count: int) -> None:
-    total.models += 1
-    low, high = capacity.min_replicas, capacity.max_replicas
-    if low is None or high is None:
-        total.undeclared += 1
-        return
-    total.at_min += count * low
-    total.at_max += count * high
-    if capacity.at_min_gb is None or capacity.at_max_gb is None:
-        total.unknown_memory += 1
-    else:
-        total.memory_at_min += capacity.at_min_gb
-        total.memory_at_max += capacity.at_max_gb
+def _total_json(total: Total) -> dict[str, Any]:
+    return {
+        "models": total.models,
+        "acceleratorsAtMin": total.at_min,
+        "acceleratorsAtMax": total.at_max,
+        "memoryAtMinGb": total.memory_at_min,
+        "memoryAtMaxGb": total.memory_at_max,
+        "undeclaredReplicas": total.undeclared,
+        "unknownMemory": total.unknown_memory,
+    }
 
 
 def _broken(
@@ -1123,8 +1096,8 @@ def to_json(review: Review) -> dict[str, Any]:
                 "scope": t.scope,
                 "name": t.name or None,
                 "accelerator": t.accelerator,
-                "before": t.before.to_json(),
-                "after": t.after.to_json(),
+                "before": _total_json(t.before),
+                "after": _total_json(t.after),
             }
             for t in review.totals
         ],

@@ -70,11 +70,18 @@ def md(value: Any) -> Md:
     text = value if isinstance(value, str) else _plain(value)
     if _INERT.fullmatch(text):  # most values (a name, a number): nothing to escape
         return Md(text)
-    text = text.translate(_TABLE)
+    return _spaced(_line_start(text.translate(_TABLE)))
+
+
+def _line_start(text: str) -> str:
+    """What means something only at the start of a line (a list, a quote), escaped."""
     stripped = text.lstrip(" ")
     if stripped and stripped[0] in _LINE_START:
         text = text[: len(text) - len(stripped)] + f"&#{ord(stripped[0])};" + stripped[1:]
-    text = _ORDERED.sub(lambda m: m.group(1) + f"&#{ord(m.group(2))};", text)
+    return _ORDERED.sub(lambda m: m.group(1) + f"&#{ord(m.group(2))};", text)
+
+
+def _spaced(text: str) -> Md:
     # Runs of spaces would start a code block or a line break in some places.
     return Md(_SPACES.sub(lambda m: " " + "&#32;" * (len(m.group()) - 1), text))
 
@@ -187,12 +194,7 @@ def gfm(value: Any, *, line_start: bool = True) -> Md:
     if _GFM_INERT.fullmatch(text) and "www." not in lowered and "gh-" not in lowered:
         return Md(text)
     text = _GFM_LINKS.sub(r"\1" + _ZWSP, text.translate(_GFM_TABLE))
-    if line_start:
-        stripped = text.lstrip(" ")
-        if stripped and stripped[0] in _LINE_START:
-            text = text[: len(text) - len(stripped)] + f"&#{ord(stripped[0])};" + stripped[1:]
-        text = _ORDERED.sub(lambda m: m.group(1) + f"&#{ord(m.group(2))};", text)
-    return Md(_SPACES.sub(lambda m: " " + "&#32;" * (len(m.group()) - 1), text))
+    return _spaced(_line_start(text) if line_start else text)
 
 
 def gfm_code(value: Any) -> Md:
