@@ -123,6 +123,15 @@ def _resolve_refs(catalog: Catalog) -> None:
                 catalog.dependents[target].append(link)
 
 
+def ref_target(folder: str, ref: str) -> str:
+    """The path a (relative) ``specRef`` written in ``folder`` names.
+
+    Lexical resolution only: the target is never opened, and ``..`` cannot climb out
+    of the specs folders through a symbolic link we did not look at.
+    """
+    return os.path.normpath(os.path.join(folder, ref.replace("\\", "/")))
+
+
 def _resolve(
     spec: SpecFile,
     folder: str,
@@ -150,9 +159,7 @@ def _resolve(
             "write it relative to this file, for example ./embedder.modelspec.yaml",
         )
         return None
-    # Lexical resolution only: the target is never opened, and ``..`` cannot climb
-    # out of the specs folders through a symbolic link we did not look at.
-    target = os.path.normpath(os.path.join(folder, ref.replace("\\", "/")))
+    target = ref_target(folder, ref)
     if target not in roots and not target.startswith(inside):
         report(
             Code.SPECREF_OUTSIDE,

@@ -1,10 +1,11 @@
 """The ``modelspec`` command: validate specs in CI, export the catalog, generate pages,
-check readiness.
+check readiness, review a change.
 
 Exit status: 0 when there is no error, 1 when there is one (or a warning under
-``--strict``, or a model below its readiness level for ``check``), 2 on a usage error.
+``--strict``, or a model below its readiness level for ``check``, or a change that
+crosses a ``--fail-on`` line for ``review``), 2 on a usage error.
 
-``check``, ``export`` and ``generate`` read the plugin's options from ``mkdocs.yml``
+``check``, ``export``, ``generate`` and ``review`` read the plugin's options from ``mkdocs.yml``
 (``--config``; by default the ``mkdocs.yml`` of the working folder, when there is
 one), so that they score, size and publish the catalog as the site does.
 """
@@ -28,7 +29,7 @@ from .format import json_schema
 from .loading import DEFAULT_MAX_FILE_SIZE, default_jobs, load_roots
 
 if TYPE_CHECKING:
-    from .pages import Site
+    from .pages import Options, Site
 
 #: The readiness levels, lowest first, as ``readiness.LEVEL_NAMES`` names them (a test
 #: keeps the two equal): importing the readiness checks only to list four names cost
@@ -141,6 +142,57 @@ def _parser() -> argparse.ArgumentParser:
         metavar="LEVEL",
         help=f"the level every model must reach: {', '.join(LEVEL_NAMES)}",
     )
+    review = commands.add_parser(
+        "review",
+        help="review a change to the specs: governance, readiness, capacity, problems",
+        description=(
+            "Compare the specs at two git revisions and print what a reviewer needs: "
+            "governance changes first, then readiness, capacity, broken dependencies, "
+            "problems, and each model's field changes. Markdown made for a pull request "
+            "comment or a CI job summary, or JSON for bots."
+        ),
+    )
+    review.add_argument(
+        "specs",
+        nargs="*",
+        type=Path,
+        metavar="SPECS",
+        help="specs folders (default: the site's specs_dir in mkdocs.yml, else specs/)",
+    )
+    review.add_argument("--base", required=True, metavar="REF", help="the revision before")
+    review.add_argument(
+        "--head", metavar="REF", help="the revision after (default: the working tree)"
+    )
+    review.add_argument(
+        "--format",
+        choices=("markdown", "json"),
+        default="markdown",
+        help="markdown (default): for a pull request comment; json: for bots",
+    )
+    review.add_argument(
+        "--fail-on",
+        action="append",
+        default=[],
+        metavar="LINE",
+        help="exit status 1 when the change crosses LINE: governance (a governance "
+        "change or a new conflict), readiness (a model's level falls, or falls below "
+        "its required level), problems (a problem introduced); repeat or separate "
+        "with commas",
+    )
+    review.add_argument(
+        "--site-url",
+        metavar="URL",
+        help="link each model to its page on the site (default: site_url in mkdocs.yml)",
+    )
+    review.add_argument(
+        "--max-chars",
+        type=int,
+        default=60_000,
+        metavar="N",
+        help="longest Markdown printed (default 60000: a pull request comment holds "
+        "65536 characters); 0 for no limit",
+    )
+    _config_option(review)
     commands.add_parser(
         "schema",
         help="print the JSON Schema of the format",
@@ -261,16 +313,7 @@ def plugin_options(path: Path | None) -> tuple[Any, Path | None]:
 
 def _plugin_entry(path: Path) -> Any:
     """The options under ``plugins: - modelspec:`` in an mkdocs.yml."""
-    import yaml
-
-    class Loader(yaml.SafeLoader):
-        """Reads any tag (``!ENV``, ``!!python/name:``) as nothing: only our options matter."""
-
-    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-    try:
-        document = yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)  # noqa: S506
-    except (OSError, UnicodeError, yaml.YAMLError) as error:
-        raise _Usage(f"cannot read {path}: {error}") from None
+    document = _mkdocs_yml(path)
     plugins = document.get("plugins") if isinstance(document, dict) else None
     entries: Iterable[tuple[Any, Any]] = plugins.items() if isinstance(plugins, dict) else ()
     if isinstance(plugins, list):
@@ -281,11 +324,23 @@ def _plugin_entry(path: Path) -> Any:
     return {}
 
 
+def _mkdocs_yml(path: Path) -> Any:
+    """The document of an mkdocs.yml."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        """Reads any tag (``!ENV``, ``!!python/name:``) as nothing: only our options matter."""
+
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)  # noqa: S506
+    except (OSError, UnicodeError, yaml.YAMLError) as error:
+        raise _Usage(f"cannot read {path}: {error}") from None
+
+
 def _site(args: argparse.Namespace, *, history: bool = False, min_level: str | None = None) -> Site:
     from .history import History, not_read, read_history
-    from .pages import Options, Site, normalise_prefix
-    from .readiness import Settings
-    from .views import Sources
+    from .pages import Site, normalise_prefix
 
     config, path = plugin_options(getattr(args, "config", None))
     base = path.parent if path is not None else Path()
@@ -306,22 +361,27 @@ def _site(args: argparse.Namespace, *, history: bool = False, min_level: str | N
             if config.history
             else not_read("History is turned off in this site's configuration (history: false).")
         )
-    return Site(
-        catalog,
-        Options(
-            prefix=prefix,
-            sources=Sources(team=config.team, owner=config.owner, contact=config.contact),
-            custom_templates=config.custom_templates,
-            directory_urls=not getattr(args, "no_directory_urls", False),
-            graph_split_at=config.graph_split_at,
-            readiness=Settings(
-                disabled=frozenset(config.readiness.disabled_checks),
-                required=dict(config.readiness.required),
-            ),
-            accelerators=config.accelerators,
+    options = site_options(config, prefix, not getattr(args, "no_directory_urls", False))
+    return Site(catalog, options, found, min_level=min_level)
+
+
+def site_options(config: Any, prefix: str, directory_urls: bool = True) -> Options:
+    """The options of the pages, from the plugin's validated ``config``."""
+    from .pages import Options
+    from .readiness import Settings
+    from .views import Sources
+
+    return Options(
+        prefix=prefix,
+        sources=Sources(team=config.team, owner=config.owner, contact=config.contact),
+        custom_templates=config.custom_templates,
+        directory_urls=directory_urls,
+        graph_split_at=config.graph_split_at,
+        readiness=Settings(
+            disabled=frozenset(config.readiness.disabled_checks),
+            required=dict(config.readiness.required),
         ),
-        found,
-        min_level=min_level,
+        accelerators=config.accelerators,
     )
 
 
@@ -372,6 +432,50 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if lines else EXIT_OK
 
 
+def _review(args: argparse.Namespace) -> int:
+    from .pages import normalise_prefix
+    from .review import LINES, ReviewError, review, to_json, to_markdown
+
+    lines = [line.strip() for given in args.fail_on for line in given.split(",") if line.strip()]
+    unknown = [line for line in lines if line not in LINES]
+    if unknown:
+        raise _Usage(f"--fail-on {unknown[0]}: one of {', '.join(LINES)}")
+    if args.max_chars < 0:
+        raise _Usage("--max-chars must be 0 (no limit) or more")
+    config, path = plugin_options(args.config)
+    base = path.parent if path is not None else Path()
+    folders = args.specs or [base / d for d in config.specs_dir]
+    files = [str(f) for f in folders if f.is_file()]
+    if files:
+        raise _Usage(f"{files[0]} is a file: give specs folders")
+    document = _mkdocs_yml(path) if path is not None else {}
+    settings = document if isinstance(document, dict) else {}
+    site_url = args.site_url or settings.get("site_url")
+    try:
+        normalise_prefix(config.prefix)
+    except ValueError as error:
+        raise _Usage(str(error)) from None
+    directory_urls = settings.get("use_directory_urls", True) is not False
+    try:
+        found = review(
+            [str(f) for f in folders],
+            args.base,
+            args.head,
+            options=site_options(config, config.prefix, directory_urls),
+            cwd=str(base.resolve()),
+            max_file_size=config.max_file_size,
+            site_url=site_url if isinstance(site_url, str) else None,
+        )
+    except ReviewError as error:
+        raise _Usage(str(error)) from None
+    if args.format == "json":
+        print(json.dumps(to_json(found), indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(to_markdown(found, args.max_chars))
+    crossed = set(found.crossed())
+    return EXIT_PROBLEMS if crossed.intersection(lines) else EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``modelspec`` console script."""
     # A short-lived command over acyclic data: the cyclic garbage collector would
@@ -389,6 +493,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _generate(args)
         if args.command == "check":
             return _check(args)
+        if args.command == "review":
+            return _review(args)
         print(json.dumps(json_schema(), indent=2))
         return EXIT_OK
     except _Usage as error:

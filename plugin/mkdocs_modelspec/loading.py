@@ -180,9 +180,13 @@ def load_file(
 ) -> SpecFile:
     """Read, parse and validate one file. Never raises for anything the file contains."""
     spec = SpecFile(path=path, root=root, display=display_path(path, base))
-    raw = _read_bytes(spec, max_file_size)
-    if raw is None:
-        return spec
+    raw = read_bytes(spec, max_file_size)
+    return spec if raw is None else load_bytes(spec, raw)
+
+
+def load_bytes(spec: SpecFile, raw: bytes) -> SpecFile:
+    """Decode, parse and validate ``raw``, the content of ``spec``'s file (read from
+    disk, or a version of it that git holds). Never raises for anything it contains."""
     text = _decode(spec, raw)
     if text is None:
         return spec
@@ -228,7 +232,9 @@ def load_file(
     return spec
 
 
-def _read_bytes(spec: SpecFile, max_file_size: int) -> bytes | None:
+def read_bytes(spec: SpecFile, max_file_size: int) -> bytes | None:
+    """The bytes of ``spec``'s file; None, with the problem added, when it cannot be
+    read or is over ``max_file_size``."""
     try:
         raw = _read_at_most(spec.path, max_file_size + 1)
     except OSError as error:
@@ -240,19 +246,24 @@ def _read_bytes(spec: SpecFile, max_file_size: int) -> bytes | None:
             size = os.path.getsize(spec.path)
         except OSError:
             size = 0
-        # A pipe (`modelspec validate <(git show ...)`) has no size to tell.
-        shown = f"{size:,} bytes, " if size > max_file_size else ""
-        spec.add(
-            Problem(
-                Code.FILE_TOO_LARGE,
-                1,
-                1,
-                f"the file is {shown}over the limit of {max_file_size:,} bytes",
-                "a ModelSpec is a few kilobytes; raise max_file_size only if you must",
-            )
-        )
+        too_large(spec, size, max_file_size)
         return None
     return raw
+
+
+def too_large(spec: SpecFile, size: int, max_file_size: int) -> None:
+    """Add the ``file-too-large`` problem (``size`` 0: unknown)."""
+    # A pipe (`modelspec validate <(git show ...)`) has no size to tell.
+    shown = f"{size:,} bytes, " if size > max_file_size else ""
+    spec.add(
+        Problem(
+            Code.FILE_TOO_LARGE,
+            1,
+            1,
+            f"the file is {shown}over the limit of {max_file_size:,} bytes",
+            "a ModelSpec is a few kilobytes; raise max_file_size only if you must",
+        )
+    )
 
 
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)  # O_BINARY: Windows only

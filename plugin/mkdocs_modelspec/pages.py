@@ -138,51 +138,7 @@ class Site:
 
     def _score(self, min_level: str | None) -> None:
         """Capacity and readiness of every model, once per build."""
-        # Scoring makes a few small objects per check and spec; as in loading, the
-        # cyclic garbage collector would only rescan the whole catalog meanwhile
-        # (measured: half the time at 10,000 specs), and nothing here is cyclic.
-        paused = gc.isenabled()
-        gc.disable()
-        try:
-            self._score_all(min_level)
-        finally:
-            if paused:
-                gc.enable()
-
-    def _score_all(self, min_level: str | None) -> None:
-        table = Accelerators(self.options.accelerators)
-        settings = self.options.readiness
-        sources = self.options.sources
-        in_cycle = {spec for cycle in self.catalog.cycles for spec in cycle}
-        team_field, owner_field = (
-            _field(sources.team[0]) if sources.team else "metadata.labels.team",
-            _field(sources.owner[0]) if sources.owner else "metadata.annotations.owner",
-        )
-        for view in self.views:
-            spec = view.spec
-            view.capacity = assess(view.data, table)
-            errors = spec.errors
-            view.score = evaluate(
-                Subject(
-                    data=view.data,
-                    valid=spec.valid,
-                    first_error=(errors[0].path or None) if errors else None,
-                    team=view.team,
-                    owner=view.owner,
-                    team_field=team_field,
-                    owner_field=owner_field,
-                    unresolved=tuple(
-                        (link.index, link.spec_ref)
-                        for link in self.catalog.links.get(spec, [])
-                        if link.target is None
-                    ),
-                    in_cycle=spec in in_cycle,
-                    capacity=view.capacity,
-                ),
-                settings,
-                view.environment,
-                min_level=min_level,
-            )
+        score(self.views, self.catalog, self.options, min_level)
 
     def find(self, name: str) -> ModelView | None:
         """A model by ``metadata.name`` (or by its page name)."""
@@ -453,6 +409,61 @@ class Site:
         raise ValueError(f"unknown embed modelspec:{kind} (card, section, catalog, hardware)")
 
 
+def score(
+    views: Iterable[ModelView], catalog: Catalog, options: Options, min_level: str | None = None
+) -> None:
+    """Set the capacity and readiness of each of ``views`` (models of ``catalog``);
+    ``min_level`` replaces the levels the options require."""
+    # Scoring makes a few small objects per check and spec; as in loading, the
+    # cyclic garbage collector would only rescan the whole catalog meanwhile
+    # (measured: half the time at 10,000 specs), and nothing here is cyclic.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        _score_all(views, catalog, options, min_level)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _score_all(
+    views: Iterable[ModelView], catalog: Catalog, options: Options, min_level: str | None
+) -> None:
+    table = Accelerators(options.accelerators)
+    settings = options.readiness
+    sources = options.sources
+    in_cycle = {spec for cycle in catalog.cycles for spec in cycle}
+    team_field, owner_field = (
+        source_field(sources.team[0]) if sources.team else "metadata.labels.team",
+        source_field(sources.owner[0]) if sources.owner else "metadata.annotations.owner",
+    )
+    for view in views:
+        spec = view.spec
+        view.capacity = assess(view.data, table)
+        errors = spec.errors
+        view.score = evaluate(
+            Subject(
+                data=view.data,
+                valid=spec.valid,
+                first_error=(errors[0].path or None) if errors else None,
+                team=view.team,
+                owner=view.owner,
+                team_field=team_field,
+                owner_field=owner_field,
+                unresolved=tuple(
+                    (link.index, link.spec_ref)
+                    for link in catalog.links.get(spec, [])
+                    if link.target is None
+                ),
+                in_cycle=spec in in_cycle,
+                capacity=view.capacity,
+            ),
+            settings,
+            view.environment,
+            min_level=min_level,
+        )
+
+
 #: Fewer model pages than this are rendered in this process alone.
 PARALLEL_FROM = 300
 #: The site and backlinks the forked renderers read (there only while they run).
@@ -495,7 +506,7 @@ def _matches(view: ModelView, filters: Mapping[str, str]) -> bool:
     return all(v.casefold() in {x.casefold() for x in values[k]} for k, v in filters.items())
 
 
-def _field(source: str) -> str:
+def source_field(source: str) -> str:
     """The spec field a configured source reads (``labels.team`` -> ``metadata.labels.team``)."""
     if source.startswith(("labels.", "annotations.")):
         return "metadata." + source

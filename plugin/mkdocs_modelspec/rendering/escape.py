@@ -14,6 +14,9 @@ of these functions, chosen by where it lands:
                    only after percent-encoding.
 ``mermaid_label``  the text of a node in Mermaid source.
 ``front_matter``   a value in the YAML front matter of a generated page.
+``gfm``            text in GitHub-flavoured Markdown that GitHub shows to
+                   people: a pull request comment, a CI job summary
+                   (``modelspec review``); ``gfm_code`` in a monospace font.
 =================  =========================================================
 
 Every function returns :class:`Md`, the marker of text that is safe to place in a
@@ -67,11 +70,18 @@ def md(value: Any) -> Md:
     text = value if isinstance(value, str) else _plain(value)
     if _INERT.fullmatch(text):  # most values (a name, a number): nothing to escape
         return Md(text)
-    text = text.translate(_TABLE)
+    return _spaced(_line_start(text.translate(_TABLE)))
+
+
+def _line_start(text: str) -> str:
+    """What means something only at the start of a line (a list, a quote), escaped."""
     stripped = text.lstrip(" ")
     if stripped and stripped[0] in _LINE_START:
         text = text[: len(text) - len(stripped)] + f"&#{ord(stripped[0])};" + stripped[1:]
-    text = _ORDERED.sub(lambda m: m.group(1) + f"&#{ord(m.group(2))};", text)
+    return _ORDERED.sub(lambda m: m.group(1) + f"&#{ord(m.group(2))};", text)
+
+
+def _spaced(text: str) -> Md:
     # Runs of spaces would start a code block or a line break in some places.
     return Md(_SPACES.sub(lambda m: " " + "&#32;" * (len(m.group()) - 1), text))
 
@@ -145,3 +155,46 @@ def mermaid_label(value: Any) -> Md:
 def front_matter(value: Any) -> Md:
     """A YAML front matter value: JSON, which every YAML reader parses the same way."""
     return Md(json.dumps(value, ensure_ascii=True))
+
+
+# --- GitHub-flavoured Markdown (pull request comments, job summaries) ---------------------
+#
+# GitHub renders Markdown (numeric references are decoded there like any text), then
+# turns the text of the page into links: @mentions, #123 and GH-123 issue references,
+# e-mail addresses, :emoji:. A reference alone cannot stop that, so a zero-width space
+# (U+200B, invisible) follows each @, # and : and splits www. and GH-1: no mention
+# notifies anyone, and no link is made. Bidirectional controls, which can make a value
+# read as another (``eurt`` shown as ``true``), are replaced like control characters.
+_BIDI = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_ZWSP = "&#8203;"
+_GFM_TABLE = str.maketrans(
+    {
+        **{c: f"&#{ord(c)};" for c in _ANYWHERE + "!@"},
+        **{c: f"&#{ord(c)};{_ZWSP}" for c in "@#:"},
+        **dict.fromkeys("\t\r\n", " "),
+        **dict.fromkeys(_CONTROL + _BIDI, "\ufffd"),
+    }
+)
+_GFM_INERT = re.compile(r"[A-Za-z0-9](?: ?[A-Za-z0-9,/+%'-]|\.(?=[A-Za-z0-9]))*")
+_GFM_LINKS = re.compile(r"(?i)\b(www(?=\.)|gh(?=-[0-9]))")
+
+
+def gfm(value: Any, *, line_start: bool = True) -> Md:
+    """Plain text as GitHub-flavoured Markdown that GitHub shows as exactly that text,
+    on one line, in a paragraph, a list, a table cell or inside raw HTML (``<summary>``):
+    no markup, mention, issue reference, link, image, emoji or heading survives.
+
+    ``line_start=False``: the text never starts a line (it follows a tag), so what only
+    means something there (``-``, ``1.``) is left as it is."""
+    text = value if isinstance(value, str) else _plain(value)
+    lowered = text.lower()
+    if _GFM_INERT.fullmatch(text) and "www." not in lowered and "gh-" not in lowered:
+        return Md(text)
+    text = _GFM_LINKS.sub(r"\1" + _ZWSP, text.translate(_GFM_TABLE))
+    return _spaced(_line_start(text) if line_start else text)
+
+
+def gfm_code(value: Any) -> Md:
+    """:func:`gfm` text in a monospace font. Not a code span: GitHub would split a
+    table cell at a ``|`` inside one, and show references in it as they are written."""
+    return Md(f"<code>{gfm(value, line_start=False)}</code>")

@@ -49,6 +49,20 @@ def _days(view: ModelView, kind: str) -> int | None:
     return int(value) if value is not None else None
 
 
+def conflicts_of(source: ModelView, target: ModelView) -> list[str]:
+    """What the governance of ``source`` and of ``target``, one of its dependencies,
+    disagree on."""
+    found = []
+    pii = "spec.governance.compliance.pii.allowed"
+    if source.flag(pii) is False and target.flag(pii) is True:
+        found.append("forbids PII but depends on a model that allows it")
+    for kind, label in (("logsDays", "log"), ("artifactsDays", "artifact")):
+        a, b = _days(source, kind), _days(target, kind)
+        if a is not None and b is not None and a != b:
+            found.append(f"{label} retention differs: {a} days and {b} days")
+    return found
+
+
 def governance_page(
     views: list[ModelView], catalog: Catalog, by_spec: dict[SpecFile, ModelView]
 ) -> GovernancePage:
@@ -67,18 +81,7 @@ def governance_page(
             if link.target is None:
                 continue
             source, target = by_spec[spec], by_spec[link.target]
-            if pii[source] is False and pii[target] is True:
-                conflicts.append(
-                    Conflict(source, target, "forbids PII but depends on a model that allows it")
-                )
-            for kind, label in (("logsDays", "log"), ("artifactsDays", "artifact")):
-                a, b = _days(source, kind), _days(target, kind)
-                if a is not None and b is not None and a != b:
-                    conflicts.append(
-                        Conflict(
-                            source, target, f"{label} retention differs: {a} days and {b} days"
-                        )
-                    )
+            conflicts += [Conflict(source, target, what) for what in conflicts_of(source, target)]
     return GovernancePage(
         pii_allowed=[v for v in ordered if pii[v] is True],
         pii_forbidden=[v for v in ordered if pii[v] is False],
