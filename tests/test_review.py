@@ -141,7 +141,7 @@ def test_an_edited_count_shows_the_memory_it_adds(
     status, out, _ = run(repo, capsys, "--base", "HEAD~1", "--head", "HEAD")
     assert status == 0
     assert "**1 model changed.**" in out
-    assert "Accelerators at maximum scale: +8 h100 (+640 GB)." in out
+    assert "Accelerators at maximum scale: +8 nvidia h100 (+640 GB)." in out
     assert (
         "| **Runtime and hardware** | | |\n"
         "| <code>spec.runtime.accelerator.count</code> | <code>4</code> | <code>8</code> |" in out
@@ -151,10 +151,10 @@ def test_an_edited_count_shows_the_memory_it_adds(
     assert "| At maximum scale | 8 x h100 (640 GB) | 16 x h100 (1,280 GB) |" in out
     # In total, per team and per environment, per accelerator type.
     assert (
-        "| team fixtures | h100 | 4 (320 GB) → **8 (640 GB)** | 8 (640 GB) → **16 (1,280 GB)** |"
+        "| team fixtures | nvidia h100 | 4 (320 GB) → **8 (640 GB)** | 8 (640 GB) → **16 (1,280 GB)** |"
         in out
     )
-    assert "| environment prod | h100 |" in out
+    assert "| environment prod | nvidia h100 |" in out
     document = as_json(repo, capsys, "--base", "HEAD~1", "--head", "HEAD")
     chat = model(document, "chat")
     assert chat["status"] == "changed"
@@ -162,7 +162,7 @@ def test_an_edited_count_shows_the_memory_it_adds(
     assert chat["capacity"]["after"]["memoryAtMaxGb"] == 1280
     assert [c["field"] for c in chat["changes"]] == ["spec.runtime.accelerator.count"]
     team = next(t for t in document["capacity"] if t["scope"] == "team")
-    assert (team["name"], team["accelerator"]) == ("fixtures", "h100")
+    assert (team["name"], team["accelerator"]) == ("fixtures", "nvidia h100")
     assert (team["before"]["acceleratorsAtMax"], team["after"]["acceleratorsAtMax"]) == (8, 16)
 
 
@@ -174,9 +174,9 @@ def test_capacity_is_never_a_sum_of_unlike_accelerators(
     document = as_json(repo, capsys, "--base", "HEAD~1", "--head", "HEAD")
     # The embedder's L4s moved; the chat's H100s did not: one row, for l4 only.
     assert {(t["scope"], t["accelerator"]) for t in document["capacity"]} == {
-        ("catalog", "l4"),
-        ("team", "l4"),
-        ("environment", "l4"),
+        ("catalog", "nvidia l4"),
+        ("team", "nvidia l4"),
+        ("environment", "nvidia l4"),
     }
     row = next(t for t in document["capacity"] if t["scope"] == "team")
     assert (row["before"]["memoryAtMaxGb"], row["after"]["memoryAtMaxGb"]) == (144, 432)
@@ -576,7 +576,7 @@ def test_the_markdown_renders_tables_and_collapsible_sections(
         assert len({len(re.findall(r"<t[dh][ >]", r)) for r in rows}) == 1, table
     # A value with a | stays in its cell (a broken row would lose what follows the |).
     cells = [cell.replace("\u200b", "") for row in page.rows for cell in row]
-    assert f"h100 {HOSTILE}" in cells
+    assert f"nvidia h100 {HOSTILE}" in cells
     assert f"team team {HOSTILE}" in cells
     # Hostile values stay text: no link but the model pages, no image, no raw HTML,
     # no heading but the review's own.

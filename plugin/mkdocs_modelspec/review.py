@@ -60,7 +60,7 @@ from .readiness import AREA_TITLES, Result, Score
 from .rendering.escape import gfm, gfm_code, href
 from .views import ModelView, model_views
 from .views.governance import conflicts_of
-from .views.hardware import NO_ENVIRONMENT, NO_TEAM, HardwareRow, Total
+from .views.hardware import NO_ENVIRONMENT, NO_TEAM, AcceleratorType, HardwareRow, Total, type_key
 
 Runner = Callable[..., "subprocess.CompletedProcess[bytes]"]
 #: Given a model's view at the head, what its observed data contradicts (one line each).
@@ -905,20 +905,36 @@ def _totals(
     table = Accelerators(options.accelerators)
     known: dict[int, Capacity] = {}
     sums: list[dict[tuple[str, str, str], Total]] = []
+    names: dict[tuple[str, str], AcceleratorType] = {}
     for side in (before, after):
         totals: dict[tuple[str, str, str], Total] = {}
         for view in side.views:
             team, environment = view.team, view.environment
-            kind, count = view.accelerator_type, view.accelerators
-            if not view.valid or kind is None or count is None:
+            count = view.accelerators
+            if not view.valid or view.accelerator_type is None or count is None:
                 continue  # as on the hardware page
             capacity = view.capacity
             if capacity is None:  # not scored: the same data on both sides, sized once
                 capacity = known.get(id(view.data))
                 if capacity is None:
                     capacity = known[id(view.data)] = assess(view.data, table)
+                view.capacity = capacity
+            grouped = type_key(view)
+            assert grouped is not None
+            # Grouped as the hardware page groups types (H100 and h100 are one type),
+            # and named by the first spelling met.
+            kind = names.setdefault(grouped, AcceleratorType(grouped))
+            if not kind.spellings:
+                kind.spellings[(view.accelerator_vendor or "", view.accelerator_type)] += 1
             row = HardwareRow(
-                view, count, capacity.min_replicas, capacity.max_replicas, None, None, capacity
+                view,
+                kind,
+                count,
+                capacity.min_replicas,
+                capacity.max_replicas,
+                None,
+                None,
+                capacity,
             )
             scopes = [("catalog", "")]
             if team in teams:
@@ -926,7 +942,7 @@ def _totals(
             if environment in environments:
                 scopes.append(("environment", environment or NO_ENVIRONMENT))
             for scope, name in scopes:
-                totals.setdefault((scope, name, kind), Total(name)).add(row)
+                totals.setdefault((scope, name, kind.name), Total(name)).add(row)
         sums.append(totals)
     order = {"catalog": 0, "team": 1, "environment": 2}
     keys = sorted(set(sums[0]) | set(sums[1]), key=lambda k: (order[k[0]], k[1], k[2]))
@@ -938,19 +954,20 @@ def _totals(
     return found
 
 
-def _figures(total: Total) -> tuple[float, ...]:
-    return (total.at_min, total.at_max, total.memory_at_min, total.memory_at_max)
+def _figures(total: Total) -> tuple[float | None, ...]:
+    return (total.min_for_type, total.max_for_type, total.memory_at_min, total.memory_at_max)
 
 
 def _total_json(total: Total) -> dict[str, Any]:
     return {
-        "models": total.models,
-        "acceleratorsAtMin": total.at_min,
-        "acceleratorsAtMax": total.at_max,
+        "models": len(total.models),
+        "acceleratorsAtMin": total.min_for_type,
+        "acceleratorsAtMax": total.max_for_type,
         "memoryAtMinGb": total.memory_at_min,
         "memoryAtMaxGb": total.memory_at_max,
-        "undeclaredReplicas": total.undeclared,
-        "unknownMemory": total.unknown_memory,
+        "withoutMinReplicas": len(total.no_min),
+        "withoutMaxReplicas": len(total.no_max),
+        "unknownMemory": len(total.unknown_memory),
     }
 
 
@@ -1041,11 +1058,13 @@ def _verdict(review: Review, esc: Callable[[str], str] = str) -> list[str]:
         more = f" and {len(readiness) - 3} more" if len(readiness) > 3 else ""
         sentences.append(f"Readiness falls: {'; '.join(shown)}{more}.")
     at_max = [
-        t for t in review.totals if t.scope == "catalog" and t.before.at_max != t.after.at_max
+        t
+        for t in review.totals
+        if t.scope == "catalog" and t.before.max_for_type != t.after.max_for_type
     ]
     if at_max:
         moved = [
-            f"{_signed(t.after.at_max - t.before.at_max)} {esc(t.accelerator)}"
+            f"{_delta(t.before.max_for_type, t.after.max_for_type)} {esc(t.accelerator)}"
             + _memory_delta(t.before.memory_at_max, t.after.memory_at_max)
             for t in at_max
         ]
@@ -1066,7 +1085,16 @@ def _signed(value: float) -> str:
     return f"+{value:,}" if value > 0 else f"{value:,}" if value < 0 else "±0"
 
 
-def _memory_delta(old: float, new: float) -> str:
+def _delta(old: int | None, new: int | None) -> str:
+    """``+8``; when a side is unknown (no model declares the replicas), both sides."""
+    if old is None or new is None:
+        return f"{'unknown' if old is None else f'{old:,}'} → {'unknown' if new is None else f'{new:,}'}"
+    return _signed(new - old)
+
+
+def _memory_delta(old: float | None, new: float | None) -> str:
+    if old is None or new is None:
+        return ""
     delta = new - old
     if not delta:
         return ""
@@ -1330,19 +1358,23 @@ def _capacity_md(review: Review) -> list[str]:
     for t in review.totals:
         scope = "all models" if t.scope == "catalog" else f"{t.scope} {gfm(t.name)}"
         rows.append(
-            f"| {scope} | {gfm(t.accelerator)} | {_count_change(t.before.at_min, t.after.at_min, t.before.memory_at_min, t.after.memory_at_min)} | "
-            f"{_count_change(t.before.at_max, t.after.at_max, t.before.memory_at_max, t.after.memory_at_max)} |"
+            f"| {scope} | {gfm(t.accelerator)} | {_count_change(t.before.min_for_type, t.after.min_for_type, t.before.memory_at_min, t.after.memory_at_min)} | "
+            f"{_count_change(t.before.max_for_type, t.after.max_for_type, t.before.memory_at_max, t.after.memory_at_max)} |"
         )
     if not rows:
         return []
     left_out = sum(
-        t.after.undeclared + t.after.unknown_memory for t in review.totals if t.scope == "catalog"
+        len(t.after.no_max) + len(t.after.unknown_memory)
+        for t in review.totals
+        if t.scope == "catalog"
     )
     lines = [
         "#### Capacity",
         "",
         "Accelerators of each type and their memory at minimum and maximum scale, where "
-        "the change moves them (valid specs that declare replicas, as on the hardware page).",
+        "the change moves them, counted as the hardware page counts them (valid specs; at "
+        "minimum scale the models that declare minReplicas, at maximum those that declare "
+        "maxReplicas; unknown when none does).",
         "",
         "| Scope | Accelerator | At minimum scale | At maximum scale |",
         "| --- | --- | --- | --- |",
@@ -1352,17 +1384,19 @@ def _capacity_md(review: Review) -> list[str]:
     if left_out:
         lines += [
             f"*{_plural(left_out, 'model')} of these types "
-            f"{'declares' if left_out == 1 else 'declare'} no replicas or an accelerator "
-            "of unknown memory: not in the sums.*",
+            f"{'declares' if left_out == 1 else 'declare'} no maxReplicas or an accelerator "
+            "of unknown memory: not in the sums at maximum scale.*",
             "",
         ]
     return lines
 
 
-def _count_change(old: int, new: int, old_gb: float, new_gb: float) -> str:
-    def one(count: int, memory: float) -> str:
+def _count_change(
+    old: int | None, new: int | None, old_gb: float | None, new_gb: float | None
+) -> str:
+    def one(count: int | None, memory: float | None) -> str:
         shown = gigabytes(memory) if memory else None
-        return f"{count:,}" + (f" ({shown})" if shown else "")
+        return ("unknown" if count is None else f"{count:,}") + (f" ({shown})" if shown else "")
 
     if old == new and old_gb == new_gb:
         return one(new, new_gb)
