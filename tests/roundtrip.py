@@ -342,7 +342,7 @@ class _Checker:
 
     def _description(self, value: str) -> str | None:
         blank_lines = r"\n(?:[ \t]*\n)+"
-        wanted = [_lines(p) for p in re.split(blank_lines, value.strip("\n")) if p.strip()]
+        wanted = [_lines(p) for p in re.split(blank_lines, value.strip()) if p.strip()]
         nodes = self.parts[""].nodes
         start = next((i for i, n in enumerate(nodes) if n.tag == "h1"), 0) + 1
         if not wanted:
