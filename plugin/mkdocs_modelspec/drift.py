@@ -34,6 +34,7 @@ verdict stands.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import os
 from collections.abc import Hashable, Iterable, Mapping
@@ -57,7 +58,7 @@ from .observed import (
     normalise_tokens,
     parse_time,
 )
-from .views import number, plain_number, text
+from .views import plain_number
 
 K = TypeVar("K", bound=Hashable)
 
@@ -123,29 +124,56 @@ FIELDS: tuple[Field, ...] = (
 FIELD_IDS = tuple(f.id for f in FIELDS)
 _FIELD = {f.id: f for f in FIELDS}
 
-#: Measured load shown beside a declared target: (label, fact key, target path, unit).
-LOAD: tuple[tuple[str, str, str | None, str], ...] = (
-    ("Latency p95", "latencyP95Ms", "spec.operations.scaling.targetLatencyMsP95", "ms"),
-    ("Requests per second", "rps", "spec.operations.scaling.targetRps", "RPS"),
-    ("GPU utilisation", "gpuUtilPct", None, "%"),
-    ("GPU memory utilisation", "gpuMemUtilPct", None, "%"),
+#: Measured load shown beside the declared target, if any (``targetLatencyMsP95``,
+#: ``targetRps``): (label, fact key, unit).
+LOAD: tuple[tuple[str, str, str], ...] = (
+    ("Latency p95", "latencyP95Ms", "ms"),
+    ("Requests per second", "rps", "RPS"),
+    ("GPU utilisation", "gpuUtilPct", "%"),
+    ("GPU memory utilisation", "gpuMemUtilPct", "%"),
 )
 
 
 @dataclass(slots=True)
 class Row:
-    """One field of one workload: declared beside running, and the verdict."""
+    """One field of one workload: declared beside running, and the verdict.
+
+    The values are kept as written; their text is made when a page or the JSON asks
+    (a large catalog has a hundred thousand rows, most of them never read twice)."""
 
     field: Field
-    declared: str | None
-    observed: str | None
     verdict: str
+    workload: Workload
     fact: Fact | None
     """The evidence (None when the workload gives no fact for the field)."""
-    workload: Workload
-    note: str | None = None
-    """How the value was read (``read as bf16``), or why it is missing."""
+    declared_value: Any = None
+    """As the spec writes it (None: not declared)."""
+    observed_value: Any = None
+    """As the workload gives it (None: not observed)."""
+    reading: Any = None
+    """How the observed value was read, when a reader should know (``bf16``)."""
+    explained: str | None = None
+    """What else to say about the value (``from the tensor parallel size``)."""
     stale: bool = False
+
+    @property
+    def declared(self) -> str | None:
+        return None if self.declared_value is None else _shown(self.declared_value)
+
+    @property
+    def observed(self) -> str | None:
+        return None if self.observed_value is None else _shown(self.observed_value)
+
+    @property
+    def note(self) -> str | None:
+        """How the value was read (``read as bf16``), or why it is missing."""
+        fact = self.fact
+        if self.explained:
+            return self.explained
+        if fact is not None and fact.value is None:
+            return fact.error
+        read = _read_as(self.observed_value, self.reading) if self.reading is not None else None
+        return read or (fact.note if fact is not None else None)
 
 
 @dataclass(slots=True)
@@ -244,14 +272,17 @@ def compare(
     linked: dict[K, list[WorkloadDrift]] = {key: [] for key, _, _ in spec_list}
     unmatched: list[Workload] = []
     diagnostics = list(observations.diagnostics)
+    declared: dict[K, dict[str, Any]] = {}
+    stale = _Staleness(settings.stale_after, now)
     for workload in observations.workloads:
         target, how = _link(workload, by_name, mapped, settings, diagnostics)
         if target is None:
             unmatched.append(workload)
             continue
-        linked[target].append(
-            _compare(workload, how, data_of[target], table, settings=settings, now=now)
-        )
+        values = declared.get(target)
+        if values is None:
+            values = declared[target] = declared_values(data_of[target])
+        linked[target].append(_compare(workload, how, values, table, stale))
     diagnostics.sort(key=sort_key)
     return Report(
         models={key: ModelDrift(_ordered(found)) for key, found in linked.items()},
@@ -324,11 +355,9 @@ def _link(
 def _compare(
     workload: Workload,
     how: str,
-    data: Any,
+    data: dict[str, Any],
     table: Accelerators,
-    *,
-    settings: Settings,
-    now: dt.datetime,
+    stale: _Staleness,
 ) -> WorkloadDrift:
     rows = [
         row
@@ -337,57 +366,127 @@ def _compare(
     ]
     stale_any = False
     for row in rows:
-        row.stale = is_stale(row.fact, settings, now)
-        stale_any = stale_any or row.stale
+        row.stale = stale(row.fact)
+        stale_any |= row.stale
     load = []
-    for label, key, target_path, unit in LOAD:
-        fact = workload.fact(key)
+    for label, key, unit in LOAD:
+        fact = workload.facts.get(key)
         if fact is None or not _finite(fact.value):
             continue
-        target = number(data, target_path) if target_path else None
+        target = data.get(key)
         load.append(
             Measure(
                 label,
                 _with_unit(target, unit) if target is not None else None,
                 _with_unit(fact.value, unit),
                 fact,
-                is_stale(fact, settings, now),
+                stale(fact),
             )
         )
     return WorkloadDrift(workload, how, rows, load, stale_any)
 
 
-def is_stale(fact: Fact | None, settings: Settings, now: dt.datetime) -> bool:
-    when = parse_time(fact.observed_at) if fact is not None else None
-    return when is not None and (now - when).total_seconds() > settings.stale_after
+class _Staleness:
+    """Whether a fact is stale, answered once per distinct time (a scan writes few)."""
+
+    def __init__(self, limit: float, now: dt.datetime) -> None:
+        self.limit = limit
+        self.now = now
+        self.known: dict[str, bool] = {}
+
+    def __call__(self, fact: Fact | None) -> bool:
+        when = fact.observed_at if fact is not None else None
+        if when is None:
+            return False
+        found = self.known.get(when)
+        if found is None:
+            moment = parse_time(when)
+            found = moment is not None and (self.now - moment).total_seconds() > self.limit
+            self.known[when] = found
+        return found
+
+
+def _sub(data: Any, *keys: str) -> dict[str, Any]:
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data if isinstance(data, dict) else {}
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value) if isinstance(value, str | int | float) else None
+
+
+def _number(value: Any) -> int | float | None:
+    return value if _finite(value) else None
+
+
+def declared_values(data: Any) -> dict[str, Any]:
+    """What a spec declares of the compared fields, read leniently and all at once (a
+    spec with problems is compared on what it says). Keys: :data:`FIELDS` ids, the
+    replica range's ends, the model's URI and the load targets."""
+    model = _sub(data, "spec", "identity", "model")
+    runtime = _sub(data, "spec", "runtime")
+    accelerator, batch = _sub(runtime, "accelerator"), _sub(runtime, "batch")
+    resources = _sub(runtime, "resources")
+    serving = _sub(data, "spec", "operations", "serving")
+    scaling = _sub(data, "spec", "operations", "scaling")
+    return {
+        "framework": _text(model.get("framework")),
+        "model-id": _text(model.get("id")),
+        "model-uri": _text(_sub(model, "artifacts").get("modelUri")),
+        "parameters": _text(_sub(data, "metadata", "annotations").get("parameters")),
+        "precision": _text(model.get("precision")),
+        "max-sequence-length": _number(batch.get("maxSequenceLengthTokens")),
+        "max-batch": _number(batch.get("maxBatchSize")),
+        "accelerator-vendor": _text(accelerator.get("vendor")),
+        "accelerator-type": _text(accelerator.get("type")),
+        "accelerator-count": _number(accelerator.get("count")),
+        "min-replicas": _number(scaling.get("minReplicas")),
+        "max-replicas": _number(scaling.get("maxReplicas")),
+        "autoscaling": _text(scaling.get("strategy")),
+        "port": _number(serving.get("port")),
+        "cpu": _number(resources.get("cpuCores")),
+        "memory": _number(resources.get("memoryGb")),
+        "latencyP95Ms": _number(scaling.get("targetLatencyMsP95")),
+        "rps": _number(scaling.get("targetRps")),
+    }
 
 
 def _row(
     field_id: str,
     workload: Workload,
-    declared: str | None,
+    declared: Any,
     fact: Fact | None,
-    shown: str | None,
     *,
     same: bool | None = None,
+    shown: Any = None,
+    reading: Any = None,
     note: str | None = None,
 ) -> Row | None:
-    """The verdict, from what each side says; None when neither says anything."""
+    """The verdict, from what each side says; None when neither says anything.
+
+    ``shown`` is the observed value as the page shows it (the fact's value when not
+    given); ``reading`` is how it was read, when a note should say so."""
     compared = _FIELD[field_id]
     if fact is None or fact.value is None:
         if declared is None:
             return None
-        why = fact.error if fact is not None else None
-        return Row(compared, declared, None, NOT_OBSERVED, fact, workload, why)
-    note = note or fact.note
+        return Row(compared, NOT_OBSERVED, workload, fact, declared)
+    observed = fact.value if shown is None else shown
     if declared is None:
-        return Row(compared, None, shown, NOT_DECLARED, fact, workload, note)
-    if same is None:
-        return Row(compared, declared, shown, NOT_OBSERVED, fact, workload, note)
-    return Row(compared, declared, shown, MATCH if same else DRIFT, fact, workload, note)
+        verdict = NOT_DECLARED
+    elif same is None:
+        verdict = NOT_OBSERVED
+    else:
+        verdict = MATCH if same else DRIFT
+    return Row(compared, verdict, workload, fact, declared, observed, reading, note)
 
 
 def _shown(value: Any) -> str:
+    if type(value) is str:  # the most common case first: this runs for every value shown
+        return value
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
@@ -414,23 +513,24 @@ def _with_unit(value: Any, unit: str) -> str:
     return f"{_shown(value)} {unit}" if unit != "%" else f"{_shown(value)}%"
 
 
-def _framework(data: Any, workload: Workload, table: Accelerators) -> Row | None:
-    declared = text(data, "spec.identity.model.framework")
-    fact = workload.fact("engine")
-    observed = normalise_engine(fact.value) if fact is not None else None
+def _framework(data: dict[str, Any], workload: Workload, table: Accelerators) -> Row | None:
+    declared = data["framework"]
+    fact = workload.facts.get("engine")
+    if fact is None or fact.value is None:
+        return _row("framework", workload, declared, fact)
+    observed = normalise_engine(fact.value)
     same = None if observed is None else normalise_engine(declared) == observed
     version = workload.value("engineVersion")
-    shown = None if fact is None else _shown(fact.value) + (f" {version}" if version else "")
-    return _row("framework", workload, declared, fact, shown, same=same)
+    shown = f"{_shown(fact.value)} {version}" if version else None
+    return _row("framework", workload, declared, fact, same=same, shown=shown)
 
 
-def _model_id(data: Any, workload: Workload, table: Accelerators) -> Row | None:
-    declared = text(data, "spec.identity.model.id")
-    uri = text(data, "spec.identity.model.artifacts.modelUri")
-    fact = workload.fact("modelId")
+def _model_id(data: dict[str, Any], workload: Workload, table: Accelerators) -> Row | None:
+    declared = data["model-id"]
+    fact = workload.facts.get("modelId")
     same, note = None, None
     if fact is not None and isinstance(fact.value, str):
-        known = [k for k in (declared, uri) if k]
+        known = [k for k in (declared, data["model-uri"]) if k]
         same = any(_same_model(fact.value, k) for k in known)
         if not same and fact.value.startswith("/"):
             # A folder in the pod (weights copied to a volume): only its name can be
@@ -438,8 +538,7 @@ def _model_id(data: Any, workload: Workload, table: Accelerators) -> Row | None:
             last = fact.value.rstrip("/").rsplit("/", 1)[-1].lower()
             same = any(k.rstrip("/").rsplit("/", 1)[-1].lower() == last for k in known)
             note = "a local folder: compared by its name"
-    shown = _shown(fact.value) if fact is not None else None
-    return _row("model-id", workload, declared, fact, shown, same=same, note=note)
+    return _row("model-id", workload, declared, fact, same=same, note=note)
 
 
 def _same_model(observed: str, declared: str) -> bool:
@@ -448,21 +547,20 @@ def _same_model(observed: str, declared: str) -> bool:
     return a == b or a.endswith("/" + b) or b.endswith("/" + a)
 
 
-def _parameters(data: Any, workload: Workload, table: Accelerators) -> Row | None:
-    declared = text(data, "metadata.annotations.parameters")
-    fact = workload.fact("parameters")
+def _parameters(data: dict[str, Any], workload: Workload, table: Accelerators) -> Row | None:
+    declared = data["parameters"]
+    fact = workload.facts.get("parameters")
     if declared is None and fact is None:
         return None
     left = normalise_parameters(declared)
     right = normalise_parameters(fact.value) if fact is not None else None
     same = None if left is None or right is None else math.isclose(left, right, rel_tol=0.05)
-    shown = _shown(fact.value) if fact is not None else None
-    return _row("parameters", workload, declared, fact, shown, same=same)
+    return _row("parameters", workload, declared, fact, same=same)
 
 
-def _precision(data: Any, workload: Workload, table: Accelerators) -> Row | None:
-    declared = text(data, "spec.identity.model.precision")
-    quantization, dtype = workload.fact("quantization"), workload.fact("dtype")
+def _precision(data: dict[str, Any], workload: Workload, table: Accelerators) -> Row | None:
+    declared = data["precision"]
+    quantization, dtype = workload.facts.get("quantization"), workload.facts.get("dtype")
     fact, note = dtype, None
     observed = normalise_precision(dtype.value) if dtype is not None else None
     if quantization is not None and normalise_precision(quantization.value) is not None:
@@ -471,70 +569,38 @@ def _precision(data: Any, workload: Workload, table: Accelerators) -> Row | None
             f", dtype {dtype.value}" if dtype is not None and dtype.value is not None else ""
         )
     if fact is None or fact.value is None:
-        return _row(
-            "precision",
-            workload,
-            declared,
-            fact,
-            None,
-        )
+        return _row("precision", workload, declared, fact)
     if observed is None:
-        return _row(
-            "precision",
-            workload,
-            declared,
-            fact,
-            _shown(fact.value),
-            note=f"{fact.value}: the engine decides (the model's own precision)",
-        )
+        note = f"{fact.value}: the engine decides (the model's own precision)"
+        return _row("precision", workload, declared, fact, note=note)
     wanted = normalise_precision(declared)
     same = wanted == observed if wanted is not None else str(declared).lower() == observed
-    return _row(
-        "precision",
-        workload,
-        declared,
-        fact,
-        _shown(fact.value),
-        same=same,
-        note=note or _read_as(fact.value, observed),
-    )
+    return _row("precision", workload, declared, fact, same=same, reading=observed, note=note)
 
 
-def _number_row(field_id: str, path: str, key: str, reader: Any) -> Any:
-    def compare_field(data: Any, workload: Workload, table: Accelerators) -> Row | None:
-        declared = number(data, path)
-        fact = workload.fact(key)
-        observed = reader(fact.value) if fact is not None and fact.value is not None else None
-        shown = _shown(fact.value) if fact is not None and fact.value is not None else None
-        if fact is not None and fact.value is not None and observed is None:
-            return _row(
-                field_id,
-                workload,
-                _opt(declared),
-                fact,
-                shown,
-                note=f"{shown}: not a value this site can read",
-            )
+def _number_row(field_id: str, key: str, reader: Any) -> Any:
+    def compare_field(data: dict[str, Any], workload: Workload, table: Accelerators) -> Row | None:
+        declared = data[field_id]
+        fact = workload.facts.get(key)
+        if fact is None or fact.value is None:
+            return _row(field_id, workload, declared, fact)
+        observed = reader(fact.value)
+        if observed is None:
+            note = f"{_shown(fact.value)}: not a value this site can read"
+            return _row(field_id, workload, declared, fact, note=note)
         same = None
-        if declared is not None and observed is not None:
+        if declared is not None:
             same = math.isclose(float(declared), float(observed), rel_tol=0.02)
-        note = None
-        if fact is not None and observed is not None:
-            note = _read_as(fact.value, round(observed, 2))
-        return _row(field_id, workload, _opt(declared), fact, shown, same=same, note=note)
+        return _row(field_id, workload, declared, fact, same=same, reading=round(observed, 2))
 
     return compare_field
 
 
-def _opt(value: Any) -> str | None:
-    return None if value is None else _shown(value)
-
-
-def _vendor(data: Any, workload: Workload, table: Accelerators) -> Row | None:
-    declared = text(data, "spec.runtime.accelerator.vendor")
-    fact = workload.fact("vendor")
+def _vendor(data: dict[str, Any], workload: Workload, table: Accelerators) -> Row | None:
+    declared = data["accelerator-vendor"]
+    fact = workload.facts.get("vendor")
     if fact is None:
-        kind = workload.fact("gpuType")
+        kind = workload.facts.get("gpuType")
         guessed = vendor_of(kind.value) if kind is not None else None
         if guessed is not None and kind is not None:
             fact = Fact(
@@ -548,7 +614,7 @@ def _vendor(data: Any, workload: Workload, table: Accelerators) -> Row | None:
             )
     observed = fact.value if fact is not None else None
     same = None if observed is None or declared is None else declared.strip().lower() == observed
-    return _row("accelerator-vendor", workload, declared, fact, observed, same=same)
+    return _row("accelerator-vendor", workload, declared, fact, same=same)
 
 
 _VENDOR_WORDS = (
@@ -557,62 +623,36 @@ _VENDOR_WORDS = (
     ("google", ("tpu",)),
 )
 _NVIDIA_BASES = frozenset(
-    {
-        "t4",
-        "a10",
-        "a10g",
-        "a100",
-        "a30",
-        "a40",
-        "h100",
-        "h200",
-        "l4",
-        "l40",
-        "l40s",
-        "v100",
-        "b200",
-        "gb200",
-    }
+    {"t4", "a10", "a10g", "a100", "a30", "a40", "h100", "h200", "l4", "l40", "l40s", "v100", "b200"}
 )
 
 
 def vendor_of(kind: Any) -> str | None:
     """The vendor an accelerator type names (``Tesla T4`` -> ``nvidia``)."""
     values = kind if isinstance(kind, list) else [kind]
-    found = set()
-    for value in values:
-        if not isinstance(value, str):
-            return None
-        lowered = value.lower()
-        vendor = next((v for v, words in _VENDOR_WORDS if any(w in lowered for w in words)), None)
-        if vendor is None:
-            base = normalise_accelerator(value).base
-            vendor = "nvidia" if base in _NVIDIA_BASES else "amd" if base.startswith("mi") else None
-        if vendor is None:
-            return None
-        found.add(vendor)
+    found = {_vendor_of(v) if isinstance(v, str) else None for v in values}
     return found.pop() if len(found) == 1 else None
 
 
-def _accelerator_type(data: Any, workload: Workload, table: Accelerators) -> Row | None:
-    declared = text(data, "spec.runtime.accelerator.type")
-    fact = workload.fact("gpuType")
+@functools.lru_cache(maxsize=1024)
+def _vendor_of(value: str) -> str | None:
+    lowered = value.lower()
+    vendor = next((v for v, words in _VENDOR_WORDS if any(w in lowered for w in words)), None)
+    if vendor is None:
+        base = normalise_accelerator(value).base
+        vendor = "nvidia" if base in _NVIDIA_BASES else "amd" if base.startswith("mi") else None
+    return vendor
+
+
+def _accelerator_type(data: dict[str, Any], workload: Workload, table: Accelerators) -> Row | None:
+    declared = data["accelerator-type"]
+    fact = workload.facts.get("gpuType")
     if fact is None or fact.value is None or declared is None:
-        shown = _shown(fact.value) if fact is not None and fact.value is not None else None
-        return _row(
-            "accelerator-type",
-            workload,
-            declared,
-            fact,
-            shown,
-        )
+        return _row("accelerator-type", workload, declared, fact)
     values = fact.value if isinstance(fact.value, list) else [fact.value]
     same = all(isinstance(v, str) and same_accelerator(declared, v, table) for v in values)
-    readings = [normalise_accelerator(v).text for v in values if isinstance(v, str)]
-    note = fact.note or _read_as(_shown(fact.value), " or ".join(readings))
-    return _row(
-        "accelerator-type", workload, declared, fact, _shown(fact.value), same=same, note=note
-    )
+    reading = " or ".join(normalise_accelerator(v).text for v in values if isinstance(v, str))
+    return _row("accelerator-type", workload, declared, fact, same=same, reading=reading)
 
 
 def same_accelerator(declared: str, observed: str, table: Accelerators) -> bool:
@@ -627,24 +667,19 @@ def same_accelerator(declared: str, observed: str, table: Accelerators) -> bool:
     return a is None or b is None or a == b
 
 
-def _accelerator_count(data: Any, workload: Workload, table: Accelerators) -> Row | None:
-    declared = number(data, "spec.runtime.accelerator.count")
-    fact, note = workload.fact("gpuCount"), None
+def _accelerator_count(data: dict[str, Any], workload: Workload, table: Accelerators) -> Row | None:
+    declared = data["accelerator-count"]
+    fact, note = workload.facts.get("gpuCount"), None
     if fact is None or fact.value is None:
-        parallel = workload.fact("tensorParallel")
+        parallel = workload.facts.get("tensorParallel")
         if parallel is not None and parallel.value is not None:
             fact, note = parallel, "from the tensor parallel size"
-    observed = normalise_count(fact.value) if fact is not None else None
+    if fact is None or fact.value is None:
+        return _row("accelerator-count", workload, declared, fact)
+    observed = normalise_count(fact.value)
     same = None if declared is None or observed is None else declared == observed
-    shown = _shown(fact.value) if fact is not None and fact.value is not None else None
     return _row(
-        "accelerator-count",
-        workload,
-        _opt(declared),
-        fact,
-        shown,
-        same=same,
-        note=note or (_read_as(fact.value, observed) if fact is not None else None),
+        "accelerator-count", workload, declared, fact, same=same, reading=observed, note=note
     )
 
 
@@ -658,58 +693,43 @@ def _range_text(low: Any, high: Any) -> str | None:
     return None
 
 
-def _replicas(data: Any, workload: Workload, table: Accelerators) -> Row | None:
-    low = number(data, "spec.operations.scaling.minReplicas")
-    high = number(data, "spec.operations.scaling.maxReplicas")
+def _replicas(data: dict[str, Any], workload: Workload, table: Accelerators) -> Row | None:
+    low, high = data["min-replicas"], data["max-replicas"]
     declared = _range_text(low, high)
-    scaled_low, scaled_high = workload.fact("minReplicas"), workload.fact("maxReplicas")
+    scaled_low, scaled_high = workload.facts.get("minReplicas"), workload.facts.get("maxReplicas")
+    shown: Any
     if scaled_low is not None or scaled_high is not None:
         fact = scaled_low or scaled_high
         first = normalise_count(scaled_low.value) if scaled_low is not None else None
         last = normalise_count(scaled_high.value) if scaled_high is not None else None
         shown = _range_text(first, last)
     else:
-        fact = workload.fact("replicas")
+        fact = workload.facts.get("replicas")
         first = last = normalise_count(fact.value) if fact is not None else None
-        shown = _shown(first) if first is not None else None
-    if fact is None or (first is None and last is None):
-        return _row(
-            "replicas",
-            workload,
-            declared,
-            fact,
-            None,
-        )
+        shown = first
+    if fact is None or fact.value is None:
+        return _row("replicas", workload, declared, fact)
+    if first is None and last is None:
+        note = f"{_shown(fact.value)}: not a number of replicas"
+        return _row("replicas", workload, declared, fact, note=note)
     same = None
     if declared is not None:
         same = (low is None or (first is not None and first >= low)) and (
             high is None or (last is not None and last <= high)
         )
-    return _row("replicas", workload, declared, fact, shown, same=same)
+    return _row("replicas", workload, declared, fact, same=same, shown=shown)
 
 
-def _autoscaling(data: Any, workload: Workload, table: Accelerators) -> Row | None:
-    declared = text(data, "spec.operations.scaling.strategy")
-    fact = workload.fact("autoscaling")
+def _autoscaling(data: dict[str, Any], workload: Workload, table: Accelerators) -> Row | None:
+    declared = data["autoscaling"]
+    fact = workload.facts.get("autoscaling")
     if fact is None or fact.value is None:
-        return _row(
-            "autoscaling",
-            workload,
-            declared,
-            fact,
-            None,
-        )
+        return _row("autoscaling", workload, declared, fact)
     enabled = fact.value
     if isinstance(enabled, str):
         enabled = {"true": True, "false": False}.get(enabled.strip().lower(), enabled)
     if not isinstance(enabled, bool):
-        return _row(
-            "autoscaling",
-            workload,
-            declared,
-            fact,
-            _shown(fact.value),
-        )
+        return _row("autoscaling", workload, declared, fact)
     metric = workload.value("autoscalingMetric")
     shown = ("an autoscaler" + (f" ({metric})" if metric else "")) if enabled else "none"
     expected = {"reactive": True, "predictive": True, "manual": False}.get(
@@ -721,27 +741,20 @@ def _autoscaling(data: Any, workload: Workload, table: Accelerators) -> Row | No
         if declared == "predictive" and enabled
         else None
     )
-    return _row("autoscaling", workload, declared, fact, shown, same=same, note=note)
+    return _row("autoscaling", workload, declared, fact, same=same, shown=shown, note=note)
 
 
-def _port(data: Any, workload: Workload, table: Accelerators) -> Row | None:
-    declared = number(data, "spec.operations.serving.port")
-    fact = workload.fact("port")
+def _port(data: dict[str, Any], workload: Workload, table: Accelerators) -> Row | None:
+    number = data["port"]
+    declared = None if number is None else str(number)  # a port has no thousands separator
+    fact = workload.facts.get("port")
     if fact is None or fact.value is None:
-        return _row(
-            "port",
-            workload,
-            None if declared is None else str(declared),
-            fact,
-            None,
-        )
+        return _row("port", workload, declared, fact)
     values = fact.value if isinstance(fact.value, list) else [fact.value]
     ports = [normalise_count(v) for v in values]
-    same = None if declared is None or None in ports else declared in ports
-    shown = " or ".join(str(v) for v in values)  # a port has no thousands separator
-    return _row(
-        "port", workload, None if declared is None else str(declared), fact, shown, same=same
-    )
+    same = None if number is None or None in ports else number in ports
+    shown = " or ".join(str(v) for v in values)
+    return _row("port", workload, declared, fact, same=same, shown=shown)
 
 
 _COMPARISONS = (
@@ -749,16 +762,16 @@ _COMPARISONS = (
     _model_id,
     _parameters,
     _precision,
-    _number_row("max-sequence-length", "spec.runtime.batch.maxSequenceLengthTokens", "maxModelLen", normalise_tokens),
-    _number_row("max-batch", "spec.runtime.batch.maxBatchSize", "maxBatch", normalise_count),
+    _number_row("max-sequence-length", "maxModelLen", normalise_tokens),
+    _number_row("max-batch", "maxBatch", normalise_count),
     _vendor,
     _accelerator_type,
     _accelerator_count,
     _replicas,
     _autoscaling,
     _port,
-    _number_row("cpu", "spec.runtime.resources.cpuCores", "cpuRequest", normalise_cpu),
-    _number_row("memory", "spec.runtime.resources.memoryGb", "memoryRequest", normalise_memory),
+    _number_row("cpu", "cpuRequest", normalise_cpu),
+    _number_row("memory", "memoryRequest", normalise_memory),
 )  # fmt: skip
 assert len(_COMPARISONS) == len(FIELDS)
 

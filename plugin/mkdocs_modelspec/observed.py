@@ -30,6 +30,8 @@ with the file, line and column; reading goes on with the next document or file.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import gc
 import json
 import math
 import os
@@ -89,7 +91,7 @@ FACT_KEYS: dict[str, tuple[str, ...]] = {
     "gpuMemUtilPct": ("obs.gpu.memUtilAvgPct",),
 }
 _FROM_PIQC = {piqc: ours for ours, keys in FACT_KEYS.items() for piqc in keys}
-CONFIDENCES = ("high", "medium", "low")
+CONFIDENCES = frozenset({"high", "medium", "low"})
 
 #: Spellings read as the same value, as the pages explain them.
 SPELLING_RULES: tuple[str, ...] = (
@@ -111,8 +113,8 @@ SPELLING_RULES: tuple[str, ...] = (
 # --- records -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Fact:
+@dataclass(slots=True)  # not frozen: frozen dataclasses are slower to make, and a
+class Fact:  # scan holds hundreds of thousands of facts. Treat it as read-only.
     """One observed value and where it comes from."""
 
     value: Any
@@ -205,6 +207,19 @@ def read_observed(
     file holds: problems become diagnostics.
     """
     reader = _Reader(os.path.abspath(base) if base else None, link_key, max_file_size)
+    # As in loading: a scan of thousands of workloads makes millions of small objects,
+    # none of them cyclic; the cyclic collector would only rescan them again and again.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        _read_all(reader, paths)
+    finally:
+        if paused:
+            gc.enable()
+    return reader.finish()
+
+
+def _read_all(reader: _Reader, paths: Sequence[str]) -> None:
     for path in paths:
         absolute = os.path.abspath(path)
         if os.path.isdir(absolute):
@@ -220,7 +235,6 @@ def read_observed(
                 "no such file or folder",
                 "check the `observed` option (paths are relative to mkdocs.yml)",
             )
-    return reader.finish()
 
 
 _SUFFIXES = (".json", ".yaml", ".yml")
@@ -540,26 +554,41 @@ class _Reader:
 
 
 def _piqc_fact(key: str, fact: dict[str, Any], generated: str | None) -> Fact | None:
-    if "value" not in fact:
+    # A scan of ten thousand workloads holds about 200,000 facts: this runs for each.
+    value = fact.get("value", _FAILED)
+    if value is _FAILED or isinstance(value, dict):
         return None
-    value = fact["value"]
-    if isinstance(value, dict) or (isinstance(value, list) and not all(_scalar(v) for v in value)):
+    if isinstance(value, list) and not all(_scalar(v) for v in value):
         return None  # not a value the drift view can show
     confidence = fact.get("dataConfidence")
+    when = fact.get("observedAt")
     return Fact(
         value,
         key,
-        confidence=confidence if confidence in CONFIDENCES else "low",
-        observed_at=_text(fact.get("observedAt")) or generated,
-        method=_method(fact.get("source")),
+        0,
+        confidence if isinstance(confidence, str) and confidence in CONFIDENCES else "low",
+        when if isinstance(when, str) and when else generated,
+        _method(fact.get("source")),
     )
 
 
 def _method(source: Any) -> str | None:
     if not isinstance(source, dict):
         return None
-    parts = [_text(source.get("type")), _text(source.get("method"))]
-    return "/".join(p for p in parts if p) or None
+    pair = (source.get("type"), source.get("method"))
+    try:
+        return _METHODS[pair]
+    except KeyError:
+        pass
+    except TypeError:  # a list or a map where text goes
+        return None
+    shown = "/".join(p for p in (_text(pair[0]), _text(pair[1])) if p) or None
+    if len(_METHODS) < 1000:
+        _METHODS[pair] = shown
+    return shown
+
+
+_METHODS: dict[tuple[Any, Any], str | None] = {}
 
 
 def _dict(value: Any) -> dict[str, Any]:
@@ -609,24 +638,35 @@ class _Text:
     falls back to the workload's first line when the text is written another way.
     """
 
-    __slots__ = ("first_line", "offset", "text")
+    __slots__ = ("_counted", "first_line", "offset", "text")
+    _counted: tuple[int, int, int]
 
     def __init__(self, text: str, first_line: int, offset: int = 0) -> None:
         self.text = text
         self.first_line = first_line
         self.offset = offset
+        # (index, line breaks before it): lines are counted from the last position
+        # asked, so a bundle of thousands of workloads is counted once, not once each.
+        self._counted = (0, 0, -1)
 
     def sub(self, start: int) -> _Text:
-        return _Text(self.text, self.first_line, start)
+        found = _Text(self.text, self.first_line, start)
+        found._counted = self._counted
+        return found
 
     def after(self, needle: str, start: int = 0) -> int:
         found = self.text.find(needle, max(start, self.offset))
         return found if found >= 0 else max(start, self.offset)
 
     def position(self, index: int) -> tuple[int, int]:
-        line = self.text.count("\n", 0, index)
-        column = index - (self.text.rfind("\n", 0, index) + 1) + 1
-        return self.first_line + line, column
+        known, breaks, newline = self._counted
+        if index < known:
+            known, breaks, newline = 0, 0, -1
+        breaks += self.text.count("\n", known, index)
+        last = self.text.rfind("\n", known, index)  # a one-line bundle has none
+        newline = last if last >= 0 else newline
+        self._counted = (index, breaks, newline)
+        return self.first_line + breaks, index - newline
 
     def find(self, needle: str) -> tuple[int, int]:
         return self.position(self.after(needle))
@@ -649,13 +689,16 @@ def _yaml_documents(text: str) -> Iterator[_Text]:
     starts = [m.start() for m in _DOCUMENT_START.finditer(text)]
     if not starts or starts[0] != 0:
         starts.insert(0, 0)
+    line, counted = 1, 0
     for index, start in enumerate(starts):
         end = starts[index + 1] if index + 1 < len(starts) else len(text)
+        line += text.count("\n", counted, start)
+        counted = start
         chunk = text[start:end]
         if chunk.startswith("---"):
             chunk = " " * 3 + chunk[3:]  # the marker's line may hold content (`--- a: 1`)
         if chunk.strip():
-            yield _Text(chunk, text.count("\n", 0, start) + 1)
+            yield _Text(chunk, line)
 
 
 def _load_yaml(doc: _Text, shown: str, reader: _Reader) -> Any:
@@ -1157,6 +1200,7 @@ def normalise_memory(value: Any) -> float | None:
 _HBM = re.compile(r"[\s_-]*hbm\d*e?", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=1024)
 def normalise_accelerator(name: str) -> Key:
     """An accelerator type reduced to what identifies it: ``Tesla T4`` -> ``t4``,
     ``NVIDIA-H100-80GB-HBM3`` -> ``h100`` with 80 GB, ``tpu-v5-lite-podslice`` ->
@@ -1176,8 +1220,11 @@ _PRECISIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 def normalise_precision(value: Any) -> str | None:
     """``bfloat16`` -> ``bf16``, ``int4-awq`` and ``awq`` -> ``int4``; ``auto`` -> None."""
-    if not isinstance(value, str):
-        return None
+    return _precision(value) if isinstance(value, str) else None
+
+
+@functools.lru_cache(maxsize=1024)
+def _precision(value: str) -> str | None:
     lowered = value.strip().lower()
     if lowered in ("float", "full"):
         return "fp32"
@@ -1216,6 +1263,7 @@ def normalise_parameters(value: Any) -> float | None:
     return parse_parameters(value) if isinstance(value, str) else None
 
 
+@functools.lru_cache(maxsize=4096)  # a scan writes the same few times on every fact
 def parse_time(value: str | None) -> dt.datetime | None:
     """An ISO 8601 time (``2026-11-20T09:15:00Z``) as an aware datetime; None if unreadable."""
     if not value:

@@ -198,11 +198,20 @@ class Site:
 
     def _compare(self, observed: Observations) -> Report[ModelView]:
         """Each model beside the workloads linked to it (see ``drift.py``)."""
-        report = compare(
-            ((v, v.spec.name, v.data) for v in self.views), observed, self.options.drift, self.table
-        )
-        for view in self.views:
-            view.drift = drift_section(report.models[view], report)
+        paused = gc.isenabled()
+        gc.disable()  # as in scoring: many small objects, none cyclic
+        try:
+            report = compare(
+                ((v, v.spec.name, v.data) for v in self.views),
+                observed,
+                self.options.drift,
+                self.table,
+            )
+            for view in self.views:
+                view.drift = drift_section(report.models[view], report)
+        finally:
+            if paused:
+                gc.enable()
         return report
 
     @property

@@ -290,10 +290,14 @@ def _drift_summary(site: Site) -> str:
     """One line: how many models drift, are not seen, run as declared."""
     statuses = [v.drift.status for v in site.views if v.drift is not None]
     unmatched = len(site.drift.unmatched) if site.drift is not None else 0
+
+    def count(number: int, word: str) -> str:
+        return f"{number} {word}{'' if number == 1 else 's'}"
+
     return (
-        f"declared vs running: {statuses.count('drift')} models with drift, "
+        f"declared vs running: {count(statuses.count('drift'), 'model')} with drift, "
         f"{statuses.count('not seen')} not seen running, {statuses.count('match')} as "
-        f"declared; {unmatched} workload{'' if unmatched == 1 else 's'} running, not declared"
+        f"declared; {count(unmatched, 'workload')} running, not declared"
     )
 
 

@@ -8,6 +8,7 @@ environment), then what runs without a spec, then the models running as declared
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -31,6 +32,7 @@ NO_ENVIRONMENT = "(no environment label)"
 STATUS_LABELS = {STATUS_DRIFT: "drift", STATUS_MATCH: "as declared", STATUS_NOT_SEEN: "not seen"}
 
 
+@functools.lru_cache(maxsize=4096)
 def when_text(value: str | None) -> str | None:
     """``2026-11-20T09:15:00Z`` -> ``2026-11-20 09:15 UTC``; None stays None."""
     when = parse_time(value)
@@ -94,14 +96,17 @@ class WorkloadSection:
     drifts: int
 
 
-@dataclass
 class DriftSection:
-    """The "Declared vs running" section of one model page."""
+    """The "Declared vs running" section of one model page.
 
-    model: ModelDrift
-    workloads: list[WorkloadSection]
-    link_key: str
-    stale_after: str
+    Its rows are laid out when a page first asks for them: in a large build that is
+    in the processes that render the model pages, not before."""
+
+    def __init__(self, model: ModelDrift, report: Report[ModelView]) -> None:
+        self.model = model
+        self.now = report.now
+        self.link_key = report.settings.link_key
+        self.stale_after = report.stale_after
 
     @property
     def status(self) -> str:
@@ -116,30 +121,33 @@ class DriftSection:
         """What the catalog's Running column says: ``drift``, ``as declared``, ``not seen``."""
         return STATUS_LABELS[self.status]
 
+    @functools.cached_property
+    def workloads(self) -> list[WorkloadSection]:
+        sections = []
+        for found in self.model.workloads:
+            workload = found.workload
+            observed = when_text(workload.observed_at)
+            if observed is not None:
+                observed = f"{observed}, {age_text(workload.observed_at, self.now)}"
+            sections.append(
+                WorkloadSection(
+                    workload=workload,
+                    matched_by=found.matched_by,
+                    observed=observed,
+                    stale=found.stale,
+                    rows=[_section_row(r) for r in found.rows],
+                    load=[
+                        Load(m.label, m.observed, m.target, evidence(m.fact, workload, m.stale))
+                        for m in found.load
+                    ],
+                    drifts=len(found.drifts),
+                )
+            )
+        return sections
+
 
 def drift_section(model: ModelDrift, report: Report[ModelView]) -> DriftSection:
-    now = report.now
-    sections = []
-    for found in model.workloads:
-        workload = found.workload
-        observed = when_text(workload.observed_at)
-        if observed is not None:
-            observed = f"{observed}, {age_text(workload.observed_at, now)}"
-        sections.append(
-            WorkloadSection(
-                workload=workload,
-                matched_by=found.matched_by,
-                observed=observed,
-                stale=found.stale,
-                rows=[_section_row(r) for r in found.rows],
-                load=[
-                    Load(m.label, m.observed, m.target, evidence(m.fact, workload, m.stale))
-                    for m in found.load
-                ],
-                drifts=len(found.drifts),
-            )
-        )
-    return DriftSection(model, sections, report.settings.link_key, report.stale_after)
+    return DriftSection(model, report)
 
 
 def _section_row(row: Row) -> SectionRow:
