@@ -317,7 +317,9 @@ def test_model_pages_drift_page_catalog_and_models_json_agree() -> None:
     specs = load_roots([ROOT / "specs"], base=ROOT)
     observations = read_observed([str(ROOT / "observed")], base=str(ROOT))
     settings = Settings(now=NOW, workloads=_demo_map())
-    site = Site(build_catalog(specs, [ROOT / "specs"]), Options(drift=settings), observed=observations)
+    site = Site(
+        build_catalog(specs, [ROOT / "specs"]), Options(drift=settings), observed=observations
+    )
     pages = {p.src_uri: p.content for p in site.pages()}
     exported = json.loads(json.dumps(site.export()))
     labels = {"drift": "drift", "match": "as declared", "not seen": "not seen"}
@@ -327,7 +329,11 @@ def test_model_pages_drift_page_catalog_and_models_json_agree() -> None:
         name: labels[o["status"]] for name, o in by_json.items()
     }
     drift_page = pages["models/drift.md"]
-    drifting_rows = [line for line in drift_page.split("## Declared, not seen")[0].splitlines() if line.startswith("| [")]
+    drifting_rows = [
+        line
+        for line in drift_page.split("## Declared, not seen")[0].splitlines()
+        if line.startswith("| [")
+    ]
     from_page = sorted(
         (re.match(r"\| \[(.+?)\]", line).group(1), line.split(" | ")[1]) for line in drifting_rows
     )
@@ -340,7 +346,10 @@ def test_model_pages_drift_page_catalog_and_models_json_agree() -> None:
         assert model_section.count("| **drift** |") == len(fields), name
         if observed["status"] == "not seen":
             assert "**Not seen running.**" in model_section
-            assert f"[{name}](" in drift_page.split("## Declared, not seen running")[1].split("## Running, not")[0]
+            assert (
+                f"[{name}]("
+                in drift_page.split("## Declared, not seen running")[1].split("## Running, not")[0]
+            )
         elif observed["status"] == "match":
             assert "**Running as declared:**" in model_section
             assert f"[{name}](" in drift_page.split("## Running as declared")[1]
@@ -349,7 +358,9 @@ def test_model_pages_drift_page_catalog_and_models_json_agree() -> None:
     assert len(from_page) == 3  # the demo's planted drifts
     # Workloads no spec declares: the page and models.json list the same.
     unmatched = drift_page.split("## Running, not declared")[1].split("## Running as declared")[0]
-    assert [w["name"] for w in exported["unmatched"]] == re.findall(r"^\| (\S+) \(", unmatched, re.MULTILINE)
+    assert [w["name"] for w in exported["unmatched"]] == re.findall(
+        r"^\| (\S+) \(", unmatched, re.MULTILINE
+    )
 
 
 def _label(field_id: str) -> str:
@@ -418,7 +429,12 @@ def test_the_demo_prints_its_planted_drifts_and_exits_1(capsys, monkeypatch) -> 
             "a100-40gb",
             "NVIDIA A100-SXM4-80GB",
         ),
-        ("specs/support-assistant/rag-chat.modelspec.yaml", "max-sequence-length", "32,768", "16,384"),
+        (
+            "specs/support-assistant/rag-chat.modelspec.yaml",
+            "max-sequence-length",
+            "32,768",
+            "16,384",
+        ),
         ("specs/search/cross-encoder-reranker.modelspec.yaml", "replicas", "3..12", "2..20"),
     }
     # Each line points at the declared field.
@@ -439,7 +455,15 @@ def test_json_output_has_every_verdict_and_the_shape_of_models_json(capsys, monk
     statuses = {m["observed"]["status"] for m in document["models"]}
     assert statuses == {"drift", "match", "not seen"}
     field = next(f for m in document["models"] for f in m["observed"]["fields"])
-    assert set(field) >= {"field", "declared", "observed", "verdict", "source", "confidence", "observedAt"}
+    assert set(field) >= {
+        "field",
+        "declared",
+        "observed",
+        "verdict",
+        "source",
+        "confidence",
+        "observedAt",
+    }
     assert [w["id"] for w in document["unmatched"]] == ["ns/sandbox/deployment/llama-playground"]
     # The same data as the site's models.json.
     status, exported, _ = run(capsys, "export")
@@ -475,9 +499,7 @@ def test_usage_errors_exit_2(capsys, tmp_path: Path, monkeypatch) -> None:
 
 def test_an_unreadable_observed_file_fails_the_command(capsys, tmp_path: Path) -> None:
     (tmp_path / "broken.json").write_text("{")
-    status, out, _ = run(
-        capsys, "drift", str(CATALOG), "--observed", str(tmp_path / "broken.json")
-    )
+    status, out, _ = run(capsys, "drift", str(CATALOG), "--observed", str(tmp_path / "broken.json"))
     assert status == 1
     assert "error: [observed-syntax]" in out
 
@@ -498,8 +520,10 @@ def test_secrets_never_reach_any_output(tmp_path: Path, capsys, monkeypatch) -> 
         options={"observed": "observed", "history": False},
     )
     shutil.copytree(OBSERVED, root / "observed")
-    for text in ((OBSERVED / "manifests" / "guard.yaml").read_text(),
-                 (OBSERVED / "real-scan.json").read_text()):
+    for text in (
+        (OBSERVED / "manifests" / "guard.yaml").read_text(),
+        (OBSERVED / "real-scan.json").read_text(),
+    ):
         assert any(token in text for token in TOKENS)  # the test holds them
     done = build(root)
     assert done.returncode == 0, done.stderr

@@ -313,7 +313,8 @@ spec:
 
 def test_an_unknown_instance_type_says_the_type_is_not_known(tmp_path: Path) -> None:
     text = DEPLOYMENT.replace(
-        "      containers:", "      nodeSelector:\n        node.kubernetes.io/instance-type: x9.huge\n      containers:"
+        "      containers:",
+        "      nodeSelector:\n        node.kubernetes.io/instance-type: x9.huge\n      containers:",
     )
     fact = only(read(tmp_path, {"chat.yaml": text})).fact("gpuType")
     assert fact.value is None

@@ -181,10 +181,19 @@ class Measure:
     """Measured load beside its target (never judged)."""
 
     label: str
-    target: str | None
-    observed: str
+    value: int | float
+    target_value: int | float | None
+    unit: str
     fact: Fact
     stale: bool = False
+
+    @property
+    def observed(self) -> str:
+        return _with_unit(self.value, self.unit)
+
+    @property
+    def target(self) -> str | None:
+        return None if self.target_value is None else _with_unit(self.target_value, self.unit)
 
 
 @dataclass
@@ -373,16 +382,7 @@ def _compare(
         fact = workload.facts.get(key)
         if fact is None or not _finite(fact.value):
             continue
-        target = data.get(key)
-        load.append(
-            Measure(
-                label,
-                _with_unit(target, unit) if target is not None else None,
-                _with_unit(fact.value, unit),
-                fact,
-                stale(fact),
-            )
-        )
+        load.append(Measure(label, fact.value, data.get(key), unit, fact, stale(fact)))
     return WorkloadDrift(workload, how, rows, load, stale_any)
 
 
@@ -419,6 +419,9 @@ def _text(value: Any) -> str | None:
 
 
 def _number(value: Any) -> int | float | None:
+    kind = type(value)
+    if kind is int or (kind is float and math.isfinite(value)):
+        return value  # type: ignore[no-any-return]
     return value if _finite(value) else None
 
 

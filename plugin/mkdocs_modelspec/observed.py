@@ -91,6 +91,7 @@ FACT_KEYS: dict[str, tuple[str, ...]] = {
     "gpuMemUtilPct": ("obs.gpu.memUtilAvgPct",),
 }
 _FROM_PIQC = {piqc: ours for ours, keys in FACT_KEYS.items() for piqc in keys}
+_PIQC_KEYS = tuple((ours, keys) for ours, keys in FACT_KEYS.items() if keys)
 CONFIDENCES = frozenset({"high", "medium", "low"})
 
 #: Spellings read as the same value, as the pages explain them.
@@ -422,13 +423,8 @@ class _Reader:
             if isinstance(images, list) and images and isinstance(images[0], str):
                 workload.image = images[0]
             facts = item.get("facts")
-            for key, fact in facts.items() if isinstance(facts, dict) else ():
-                ours = _FROM_PIQC.get(key)
-                if ours is None or not isinstance(fact, dict) or ours in workload.facts:
-                    continue  # a fact the drift view does not use, or an older alias
-                read = _piqc_fact(key, fact, generated)
-                if read is not None:
-                    workload.facts[ours] = read
+            if isinstance(facts, dict):
+                _piqc_facts(facts, workload.facts, generated)
             for entry in errors.get(workload_id, []):
                 ours = _FROM_PIQC.get(_text(entry.get("factKey")) or "")
                 if ours is not None and ours not in workload.facts:
@@ -551,6 +547,22 @@ class _Reader:
         self.out.manifests = len({w.file for w in self.out.workloads if w.format == "manifest"})
         self.out.diagnostics.sort(key=sort_key)
         return self.out
+
+
+def _piqc_facts(facts: dict[str, Any], found: dict[str, Fact], generated: str | None) -> None:
+    """The facts the drift view uses, each from its first key present (then its older
+    aliases); the others (and the pod spec snapshot) are never read."""
+    for ours, keys in _PIQC_KEYS:
+        for key in keys:
+            fact = facts.get(key)
+            if fact is not None:
+                break
+        else:
+            continue
+        if isinstance(fact, dict):
+            read = _piqc_fact(key, fact, generated)
+            if read is not None:
+                found[ours] = read
 
 
 def _piqc_fact(key: str, fact: dict[str, Any], generated: str | None) -> Fact | None:
