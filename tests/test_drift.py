@@ -292,7 +292,8 @@ def test_without_observed_data_nothing_changes_on_a_model_page() -> None:
     assert "| Running |" not in pages["models/index.md"]
     assert "reads no observed data" in pages["models/drift.md"]
     exported = site.export()
-    assert exported["unmatched"] == [] and exported["observed"] is None
+    assert exported["unmatched"] == []
+    assert exported["observed"] is None
     assert all(m["observed"] is None for m in exported["models"])
 
 
@@ -306,7 +307,8 @@ def catalog_running(markdown: str) -> dict[str, str]:
         cells = [c.strip() for c in line.strip("|").split("|")]
         name = re.match(r"\[(.+?)\]", cells[0])
         running = re.match(r"\[(.+?)\]", cells[column])
-        assert name and running, line
+        assert name, line
+        assert running, line
         found[name.group(1)] = running.group(1)
     return found
 
