@@ -332,9 +332,8 @@ class _Reader:
             if data["kind"] == "List" or data["kind"].endswith("List"):
                 items = data.get("items")
                 if not isinstance(items, list):
-                    line, column = doc.find("items")
                     self.problem(
-                        shown, (line, column), Code.OBSERVED_SHAPE, "a List with no `items` list"
+                        shown, doc.find("items"), Code.OBSERVED_SHAPE, "a List with no `items` list"
                     )
                     return
                 # `kubectl get -o yaml`: the items are in order, one after the other.
@@ -378,9 +377,8 @@ class _Reader:
             context = _text(cluster.get("name")) or _text(cluster.get("context")) or shown
         objects = data.get("objects")
         if not isinstance(objects, list):
-            line, column = doc.find("objects")
             self.problem(
-                shown, (line, column), Code.OBSERVED_SHAPE, "the bundle has no `objects` list"
+                shown, doc.find("objects"), Code.OBSERVED_SHAPE, "the bundle has no `objects` list"
             )
             return
         errors: dict[str, list[dict[str, Any]]] = {}
