@@ -581,3 +581,57 @@ def test_bad_drift_options_are_config_errors(tmp_path: Path, option, message: st
     done = build(root)
     assert done.returncode == 1
     assert message in done.stderr
+
+
+HOSTILE = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: "chat"
+  namespace: "ns<img src=x onerror=window.pwned=1>"
+  labels: {modelspec/name: chat}
+spec:
+  replicas: "<script>window.pwned=1</script>"
+  template:
+    spec:
+      nodeSelector: {nvidia.com/gpu.product: "[x](javascript:window.pwned=1)"}
+      containers:
+        - name: vllm
+          image: "vllm/vllm-openai:<script>window.pwned=1</script>"
+          args: ["--model", "<iframe src=javascript:window.pwned=1>", "--dtype", "{: onclick=window.pwned=1 }"]
+          resources: {limits: {nvidia.com/gpu: 1}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: "<script>window.pwned=1</script>", namespace: x}
+spec:
+  template:
+    spec:
+      containers: [{name: a, image: "vllm/vllm-openai:1", args: ["--model", "<img src=x onerror=window.pwned=1>"]}]
+"""
+
+
+def test_hostile_observed_values_reach_pages_only_as_text(tmp_path: Path) -> None:
+    from test_build import assert_inert
+
+    from sites import read_page
+
+    root = make_site(
+        tmp_path,
+        {
+            "chat.modelspec.yaml": (CATALOG / "guard.modelspec.yaml")
+            .read_text()
+            .replace("guard", "chat")
+        },
+        theme="material",
+        options={"observed": "observed", "history": False},
+    )
+    (root / "observed").mkdir()
+    (root / "observed" / "hostile.yaml").write_text(HOSTILE)
+    done = build(root)
+    assert done.returncode == 0, done.stderr
+    site = root / "site"
+    for url in ("models/drift/", "models/chat/", "models/", "models/problems/"):
+        assert_inert(site, url)
+    shown = read_page(site, "models/chat/").text
+    assert "<iframe src=javascript:window.pwned=1>" in shown  # shown, as text
