@@ -612,7 +612,7 @@ def _vendor(data: dict[str, Any], workload: Workload, table: Accelerators) -> Ro
                 kind.line,
                 kind.confidence,
                 kind.observed_at,
-                kind.method,
+                kind.collected,
                 note="from the accelerator type",
             )
     observed = fact.value if fact is not None else None

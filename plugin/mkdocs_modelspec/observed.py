@@ -130,12 +130,17 @@ class Fact:  # scan holds hundreds of thousands of facts. Treat it as read-only.
     confidence: str = "high"
     observed_at: str | None = None
     """When it was observed (ISO 8601); None for a manifest (written, not observed)."""
-    method: str | None = None
-    """How piqc collected it (``k8s_api/container_args``)."""
+    collected: Any = None
+    """How piqc collected it: its ``source`` object (read only for ``method``)."""
     error: str | None = None
     """Why the scan could not collect it (piqc's ``factErrors``)."""
     note: str | None = None
     """What a reader should know about the value (``Kubernetes' default``)."""
+
+    @property
+    def method(self) -> str | None:
+        """How piqc collected it (``k8s_api/container_args``), when it says."""
+        return _method(self.collected)
 
 
 @dataclass(slots=True)
@@ -431,7 +436,7 @@ class _Reader:
                         str(entry["factKey"]),
                         confidence="low",
                         observed_at=_text(entry.get("observedAt")) or generated,
-                        method=_method(entry.get("source")),
+                        collected=entry.get("source"),
                         error=_text(entry.get("error")) or "could not be collected",
                     )
             self._add(workload)
@@ -578,7 +583,7 @@ def _piqc_fact(key: str, fact: dict[str, Any], generated: str | None) -> Fact | 
         0,
         confidence if isinstance(confidence, str) and confidence in CONFIDENCES else "low",
         when if isinstance(when, str) and when else generated,
-        _method(fact.get("source")),
+        fact.get("source"),
     )
 
 
@@ -1260,6 +1265,11 @@ def normalise_engine(value: Any) -> str | None:
     """An engine or framework name: ``text-generation-inference`` -> ``tgi``."""
     if not isinstance(value, str) or not value.strip():
         return None
+    return _engine(value)
+
+
+@functools.lru_cache(maxsize=1024)
+def _engine(value: str) -> str:
     lowered = re.sub(r"[\s_]+", "-", value.strip().lower())
     return _ENGINE_NAMES.get(lowered, lowered)
 
