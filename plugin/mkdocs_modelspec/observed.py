@@ -771,6 +771,7 @@ ACCELERATOR_LABELS = (
     "node.kubernetes.io/instance-type",
     "beta.kubernetes.io/instance-type",
 )
+_ACCELERATOR_LABELS = frozenset(ACCELERATOR_LABELS)
 # Cloud instance families -> the accelerator they carry (AWS, Google Cloud, Azure).
 _INSTANCE_TYPES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), accelerator)
@@ -951,11 +952,13 @@ class _ManifestFacts:
         self.workload = workload
         self.doc = doc
 
-    def add(self, key: str, value: Any, origin: str, needles: Iterable[str], **more: Any) -> None:
+    def add(
+        self, key: str, value: Any, origin: str, needles: Iterable[str], note: str | None = None
+    ) -> None:
         if value is None or value in ("", []):
             return
         line = self.doc.line(needles, self.workload.line)
-        self.workload.facts[key] = Fact(value, origin, line, **more)
+        self.workload.facts[key] = Fact(value, origin, line, note=note)
 
     def read(
         self,
@@ -1109,10 +1112,11 @@ def _node_labels(pod: dict[str, Any]) -> list[tuple[str, list[str]]]:
     """The accelerator labels a pod asks for (node selector, then required affinity)."""
     wanted: dict[str, list[str]] = {}
     selector = pod.get("nodeSelector")
-    if isinstance(selector, dict):
+    if isinstance(selector, dict) and not _ACCELERATOR_LABELS.isdisjoint(selector):
         for label in ACCELERATOR_LABELS:
-            if _text(selector.get(label)):
-                wanted[label] = [str(_text(selector[label]))]
+            value = _text(selector.get(label))
+            if value:
+                wanted[label] = [value]
     affinity = pod.get("affinity")
     node = affinity.get("nodeAffinity") if isinstance(affinity, dict) else None
     required = (
