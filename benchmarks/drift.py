@@ -18,7 +18,9 @@ Prints, each the median of ``--rounds`` runs in this process:
 3. target: 1 + 2 under 1 s;
 4. beyond the target, for the record: rendering every page (the drift section of each
    model page, the drift page, the catalog column) and ``models.json`` with the
-   observed data against without.
+   observed data against without;
+5. with ``--build N``: whole ``mkdocs build`` runs (Material, search) of N specs with
+   and without the ``observed`` option, in ABBA order (``benchmarks/build.py``'s way).
 """
 
 from __future__ import annotations
@@ -36,6 +38,10 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from build import CONFIG
+from build import build as mkdocs_build
+
+from mkdocs_modelspec import drift
 from mkdocs_modelspec.catalog import Catalog, build_catalog
 from mkdocs_modelspec.loading import load_roots
 from mkdocs_modelspec.observed import Observations, read_observed
@@ -282,6 +288,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--pages-rounds", type=int, default=1)
+    parser.add_argument("--build", type=int, metavar="N", help="also time mkdocs build at N specs")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -318,6 +325,12 @@ def main() -> None:
         with_bundles = median_time(lambda: site(catalog, bundles[-1]), args.rounds)
         with_manifests = median_time(lambda: site(catalog, manifests[-1]), args.rounds)
         compared = site(catalog, bundles[-1])
+        by_name = {v.spec.name: v for v in site(catalog, None).views if v.spec.name}
+
+        def link(observations: Observations) -> None:
+            for workload in observations.workloads:
+                drift._link(workload, by_name, {}, drift.Settings(), [])
+
         report = compared.drift
         assert report is not None
         statuses = [v.drift.status for v in compared.views if v.drift is not None]
@@ -329,6 +342,9 @@ def main() -> None:
         )
         print(f"1. read the piqc bundles:   {shown(read_bundles)}")
         print(f"   read the manifests:      {shown(read_manifests)}")
+        print(
+            f"   link only (bundles):     {shown(median_time(lambda: link(bundles[-1]), args.rounds))}"
+        )
         print(
             f"2. link and compare (Site with the observed data - Site without, {shown(without)}):"
         )
@@ -351,6 +367,8 @@ def main() -> None:
             target.pages()
             target.files()
 
+        if args.build:
+            whole_builds(root / "builds", args.build)
         rendered_without = median_time(lambda: render(plain), args.pages_rounds)
         rendered_with = median_time(lambda: render(compared), args.pages_rounds)
         print(
@@ -358,6 +376,39 @@ def main() -> None:
             f"{rendered_without[0]:.2f} s without, {rendered_with[0]:.2f} s with the observed "
             f"data ({rendered_with[0] / rendered_without[0]:.2f}x)"
         )
+
+
+def whole_builds(folder: Path, count: int) -> None:
+    """5. ``mkdocs build`` of ``count`` specs without and with their observed data."""
+    (folder / "docs").mkdir(parents=True)
+    (folder / "docs" / "index.md").write_text("# Home\n")
+    generate(folder / "specs", count)
+    specs = load_roots([folder / "specs"], base=folder)
+    rng = random.Random(11)
+    write_bundles(
+        folder / "observed", [_workload(i, s.data or {}, rng) for i, s in enumerate(specs)]
+    )
+    configs = {
+        "without": CONFIG.format(overviews="", plugin="  - modelspec"),
+        "with": CONFIG.format(overviews="", plugin="  - modelspec:\n      observed: observed"),
+    }
+    times: dict[str, list[tuple[float, float]]] = {"without": [], "with": []}
+    for name in ("without", "with", "with", "without"):
+        (folder / "mkdocs.yml").write_text(configs[name])
+        seconds, _, spent = mkdocs_build(folder)
+        times[name].append((seconds, spent))
+    for name, found in times.items():
+        print(
+            f"5. mkdocs build, {count:,} specs, {name} observed data: "
+            + ", ".join(f"{t:.1f} s (plugin {p:.2f} s)" for t, p in found)
+        )
+    total = {n: statistics.mean(t for t, _ in found) for n, found in times.items()}
+    plugin = {n: statistics.mean(p for _, p in found) for n, found in times.items()}
+    print(
+        f"   with / without: build {total['with'] / total['without']:.3f}x "
+        f"({total['with'] - total['without']:+.1f} s), plugin "
+        f"{plugin['with'] - plugin['without']:+.2f} s"
+    )
 
 
 if __name__ == "__main__":
