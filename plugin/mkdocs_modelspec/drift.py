@@ -121,7 +121,6 @@ FIELDS: tuple[Field, ...] = (
     Field("cpu", "CPU request (cores)", "spec.runtime.resources.cpuCores"),
     Field("memory", "Memory request (GB)", "spec.runtime.resources.memoryGb"),
 )  # fmt: skip
-FIELD_IDS = tuple(f.id for f in FIELDS)
 _FIELD = {f.id: f for f in FIELDS}
 
 #: Measured load shown beside the declared target, if any (``targetLatencyMsP95``,

@@ -19,7 +19,6 @@ from ..drift import (
     STATUS_DRIFT,
     STATUS_MATCH,
     STATUS_NOT_SEEN,
-    VERDICTS,
     ModelDrift,
     Report,
     Row,
@@ -193,7 +192,6 @@ class DriftPage:
     mapped: int = 0
     stale_after: str = ""
     rules: Sequence[str] = SPELLING_RULES
-    verdicts: Sequence[str] = VERDICTS
     fields: Sequence[str] = tuple(f.label for f in FIELDS)
 
 
