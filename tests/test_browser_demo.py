@@ -148,6 +148,36 @@ def test_the_catalog_filters_by_typed_text(page, base_url, models) -> None:
     screenshot(page, "demo-catalog-filtered")
 
 
+def test_the_catalog_filters_by_what_runs(page, base_url, models) -> None:
+    page.goto(base_url + "models/")
+    expected = sorted(
+        m["name"] for m in models if m["observed"] and m["observed"]["status"] == "drift"
+    )
+    assert 0 < len(expected) < len(models)  # the demo's observed/ plants drift
+    choice = page.locator("select.modelspec-choice")
+    assert "Running: drift" in choice.locator("option").all_inner_texts()
+    choice.select_option("drift")
+    assert sorted(column(page, 1)) == expected
+    counter = page.locator(".modelspec-count").first
+    assert counter.inner_text() == f"{len(expected)} of {len(models)} rows"
+    screenshot(page, "demo-catalog-running-drift")
+    choice.select_option("")
+    assert len(column(page, 1)) == len(models)
+
+
+def test_the_drift_page_links_each_drift_to_its_model(page, base_url, models) -> None:
+    page.goto(base_url + "models/drift/")
+    drifting = {m["name"] for m in models if m["observed"] and m["observed"]["status"] == "drift"}
+    table = page.locator(".md-content table").first
+    links = table.locator("tbody tr td:first-child a")
+    assert set(links.all_inner_texts()) == drifting
+    screenshot(page, "demo-drift", full_page=True)
+    links.first.click()
+    page.wait_for_url(re.compile(r"#declared-vs-running$"))
+    assert page.locator("#declared-vs-running").is_visible()
+    assert page.locator(".md-content td strong", has_text="drift").count() >= 1
+
+
 def test_the_dependency_graph_is_drawn_as_svg(page, base_url, models) -> None:
     page.goto(base_url + "models/graph/")
     graph = page.locator(".md-content svg.modelspec-graph").first

@@ -76,6 +76,7 @@ def test_broken_specs_never_hide_the_others(tmp_path: Path) -> None:
         "bad-yaml",
         "binary",
         "changes",
+        "drift",
         "empty",
         "fields",
         "governance",
@@ -345,7 +346,7 @@ def test_hostile_specs_reach_pages_only_as_text(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     site = root / "site"
     pages = [p.parent.relative_to(site).as_posix() for p in (site / "models").rglob("index.html")]
-    assert len(pages) == 12
+    assert len(pages) == 13
     for url in pages:
         assert_inert(site, url)
     hostile = read_page(site, "models/script-window-pwned-1-script")

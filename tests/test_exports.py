@@ -26,7 +26,14 @@ def test_models_json_lists_every_spec_with_a_url_that_exists(tmp_path: Path) -> 
     assert build(root).returncode == 0
     site = root / "site"
     document = json.loads((site / "models.json").read_text())
-    assert set(document) == {"generator", "apiVersion", "models", "diagnostics"}
+    assert set(document) == {
+        "generator",
+        "apiVersion",
+        "models",
+        "diagnostics",
+        "unmatched",
+        "observed",
+    }
     assert [m["source"] for m in document["models"]] == [
         "broken.modelspec.yaml",
         "guard.modelspec.yaml",
@@ -134,7 +141,7 @@ def test_generated_markdown_builds_with_plain_mkdocs_into_the_same_pages(
         p.relative_to(with_plugin / "site").as_posix()
         for p in (with_plugin / "site/models").rglob("index.html")
     )
-    assert len(pages) == 13
+    assert len(pages) == 14
     for page in pages:
         ours = (with_plugin / "site" / page).read_text()
         theirs = (plain / "site" / page).read_text()

@@ -36,6 +36,7 @@ def test_every_page_is_generated() -> None:
         "models/broken.md",
         "models/changes.md",
         "models/chat.md",
+        "models/drift.md",
         "models/embed.md",
         "models/fields.md",
         "models/governance.md",

@@ -462,7 +462,7 @@ def test_check_usage_errors_exit_2(tmp_path: Path, capsys, monkeypatch) -> None:
     status, _, err = run(capsys, "check", "--min-level", "declared", "--config", "nope.yml")
     assert (status, "no such file: nope.yml" in err) == (2, True)
     status, _, err = run(capsys, "check", "--min-level", "declared", "--specs", "missing")
-    assert (status, "no such folder: missing" in err) == (2, True)
+    assert (status, "no such file or folder: missing" in err) == (2, True)
     (tmp_path / "bad.yml").write_text(
         "plugins:\n  - modelspec:\n      readiness:\n        required: {prod: superb}\n"
     )

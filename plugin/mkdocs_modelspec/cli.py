@@ -1,11 +1,12 @@
 """The ``modelspec`` command: validate specs in CI, export the catalog, generate pages,
-check readiness, review a change.
+check readiness, review a change, compare specs with what runs.
 
 Exit status: 0 when there is no error, 1 when there is one (or a warning under
 ``--strict``, or a model below its readiness level for ``check``, or a change that
-crosses a ``--fail-on`` line for ``review``), 2 on a usage error.
+crosses a ``--fail-on`` line for ``review``, or a field that drifts for ``drift``), 2
+on a usage error.
 
-``check``, ``export``, ``generate`` and ``review`` read the plugin's options from ``mkdocs.yml``
+``check``, ``drift``, ``export``, ``generate`` and ``review`` read the plugin's options from ``mkdocs.yml``
 (``--config``; by default the ``mkdocs.yml`` of the working folder, when there is
 one), so that they score, size and publish the catalog as the site does.
 """
@@ -193,6 +194,41 @@ def _parser() -> argparse.ArgumentParser:
         "65536 characters); 0 for no limit",
     )
     _config_option(review)
+    drift = commands.add_parser(
+        "drift",
+        help="compare what each spec declares with what runs",
+        description=(
+            "Compare each spec with the workloads that run it, read from piqc facts "
+            "bundles and Kubernetes manifests. Prints one line per field that drifts "
+            "(spec-file:line:col: drift: [FIELD] declared X, running Y (source)), one "
+            "per workload no spec declares, then a summary. Exit status 1 when a field "
+            "drifts or an observed file cannot be read."
+        ),
+    )
+    drift.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="SPECS",
+        help="spec folders or files (default: the site's specs_dir, or specs/)",
+    )
+    drift.add_argument(
+        "--observed",
+        type=Path,
+        action="append",
+        metavar="PATH",
+        help=(
+            "a piqc bundle, a manifest file or a folder of them (repeat for several; "
+            "default: the observed option of mkdocs.yml)"
+        ),
+    )
+    drift.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text (default): one line per drifting field; json: as in models.json",
+    )
+    _config_option(drift)
     commands.add_parser(
         "schema",
         help="print the JSON Schema of the format",
@@ -338,16 +374,48 @@ def _mkdocs_yml(path: Path) -> Any:
         raise _Usage(f"cannot read {path}: {error}") from None
 
 
-def _site(args: argparse.Namespace, *, history: bool = False, min_level: str | None = None) -> Site:
+def _site(
+    args: argparse.Namespace,
+    *,
+    history: bool = False,
+    min_level: str | None = None,
+    need_observed: bool = False,
+) -> Site:
+    """The site of the specs the command names, with the options of ``mkdocs.yml``.
+
+    What runs is read from ``--observed`` (``drift``), else from the configuration's
+    ``observed`` option, as the plugin does; ``need_observed``: one of them must say.
+    """
     from .history import History, not_read, read_history
+    from .observed import read_observed
     from .pages import Site, normalise_prefix
 
     config, path = plugin_options(getattr(args, "config", None))
     base = path.parent if path is not None else Path()
     folders = args.specs or [base / d for d in config.specs_dir]
     for folder in folders:
-        if not folder.is_dir():
-            raise _Usage(f"no such folder: {folder}")
+        if not folder.exists():
+            raise _Usage(f"no such file or folder: {folder}")
+    found_observed = None
+    given = getattr(args, "observed", None)
+    if given:
+        missing = [str(p) for p in given if not p.exists()]
+        if missing:
+            raise _Usage(f"no such file or folder: {', '.join(missing)}")
+    elif config.observed is not None:
+        given = [base / p for p in config.observed]
+    elif need_observed:
+        raise _Usage(
+            "no observed data: give --observed PATH (a piqc bundle, a manifest, or a "
+            "folder of them), or set `observed:` under the plugin in mkdocs.yml"
+        )
+    if given:
+        found_observed = read_observed(
+            [str(p) for p in given],
+            base=str(Path.cwd()),
+            link_key=config.drift.label,
+            max_file_size=config.drift.max_file_size,
+        )
     catalog = load_catalog(folders, config.max_file_size)
     prefix = getattr(args, "prefix", None) or config.prefix
     try:
@@ -361,12 +429,21 @@ def _site(args: argparse.Namespace, *, history: bool = False, min_level: str | N
             if config.history
             else not_read("History is turned off in this site's configuration (history: false).")
         )
-    options = site_options(config, prefix, not getattr(args, "no_directory_urls", False))
-    return Site(catalog, options, found, min_level=min_level)
+    options = site_options(
+        config,
+        prefix,
+        not getattr(args, "no_directory_urls", False),
+        str(path) if path is not None else None,
+    )
+    return Site(catalog, options, found, min_level=min_level, observed=found_observed)
 
 
-def site_options(config: Any, prefix: str, directory_urls: bool = True) -> Options:
-    """The options of the pages, from the plugin's validated ``config``."""
+def site_options(
+    config: Any, prefix: str, directory_urls: bool = True, config_file: str | None = None
+) -> Options:
+    """The options of the pages, from the plugin's validated ``config`` (read from
+    ``config_file``)."""
+    from .config import drift_settings
     from .pages import Options
     from .readiness import Settings
     from .views import Sources
@@ -382,6 +459,7 @@ def site_options(config: Any, prefix: str, directory_urls: bool = True) -> Optio
             required=dict(config.readiness.required),
         ),
         accelerators=config.accelerators,
+        drift=drift_settings(config, config_file),
     )
 
 
@@ -476,6 +554,75 @@ def _review(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if crossed.intersection(lines) else EXIT_OK
 
 
+def _drift(args: argparse.Namespace) -> int:
+    from .drift import model_json, source_text, workload_json
+
+    args.specs = args.paths or None
+    site = _site(args, need_observed=True)
+    report = site.drift
+    assert report is not None
+    rows = []
+    for view in sorted(site.views, key=lambda v: v.spec.display):
+        section = view.drift
+        for row in section.model.drifts if section is not None else []:
+            where = view.spec.where(tuple(row.field.path.split(".")))
+            rows.append(
+                f"{view.spec.display}:{where.line}:{where.column}: drift: [{row.field.id}] "
+                f"declared {row.declared}, running {row.observed} "
+                f"({source_text(row.fact, row.workload)}{', stale' if row.stale else ''})"
+            )
+    statuses = [v.drift.status for v in site.views if v.drift is not None]
+    errors = [d for d in report.diagnostics if d.is_error]
+    summary = {
+        "specs": len(site.views),
+        "drift": statuses.count("drift"),
+        "driftingFields": len(rows),
+        "match": statuses.count("match"),
+        "notSeen": statuses.count("not seen"),
+        "unmatched": len(report.unmatched),
+        "workloads": len(report.observations.workloads),
+        "files": len(report.observations.files),
+        "problems": len(report.diagnostics),
+    }
+    if args.format == "json":
+        document = {
+            "models": [
+                {
+                    "name": v.name,
+                    "source": v.spec.rel,
+                    "file": v.spec.display,
+                    "observed": model_json(v.drift.model) if v.drift is not None else None,
+                }
+                for v in sorted(site.views, key=lambda v: v.spec.display)
+            ],
+            "unmatched": [workload_json(w) for w in report.unmatched],
+            "diagnostics": [d.to_json() for d in report.diagnostics],
+            "summary": summary,
+        }
+        print(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        for diagnostic in report.diagnostics:
+            print(diagnostic.format())
+        for line in rows:
+            print(line)
+        for w in report.unmatched:
+            engine = w.value("engine") or "engine unknown"
+            print(
+                f"{w.file}:{w.line}:{w.column}: not declared: {w.id} runs in {w.context} "
+                f"({engine}) and no spec declares it"
+            )
+        print(
+            f"{_plural(summary['specs'], 'spec')}: {summary['drift']} with drift "
+            f"({_plural(len(rows), 'field')}), {summary['match']} running as declared, "
+            f"{summary['notSeen']} not seen running; "
+            f"{_plural(summary['unmatched'], 'workload')} running, not declared; "
+            f"{_plural(summary['workloads'], 'workload')} read from "
+            f"{_plural(summary['files'], 'file')}"
+            + (f", {_plural(len(report.diagnostics), 'problem')}" if report.diagnostics else "")
+        )
+    return EXIT_PROBLEMS if rows or errors else EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``modelspec`` console script."""
     # A short-lived command over acyclic data: the cyclic garbage collector would
@@ -495,6 +642,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args)
         if args.command == "review":
             return _review(args)
+        if args.command == "drift":
+            return _drift(args)
         print(json.dumps(json_schema(), indent=2))
         return EXIT_OK
     except _Usage as error:

@@ -6,14 +6,18 @@ from mkdocs.config import base
 from mkdocs.config import config_options as opt
 
 from .capacity import normalise
+from .drift import Settings as DriftSettings
+from .drift import parse_duration
 from .loading import DEFAULT_MAX_FILE_SIZE
+from .observed import DEFAULT_LINK_KEY
+from .observed import DEFAULT_MAX_FILE_SIZE as OBSERVED_MAX_FILE_SIZE
 from .readiness import CHECK_IDS, LEVEL_NAMES
 
 
 class _Paths(base.BaseConfigOption[list[str]]):
     """One string or a list of strings (``specs`` or ``[services/a, services/b]``)."""
 
-    def __init__(self, default: list[str]) -> None:
+    def __init__(self, default: list[str] | None) -> None:
         super().__init__()
         self.default = default
 
@@ -66,6 +70,60 @@ class _Count(opt.Type[int]):
         return number
 
 
+class _Duration(base.BaseConfigOption[float]):
+    """A time span: ``7d``, ``36h``, ``90m``, or a number of seconds."""
+
+    def __init__(self, default: str) -> None:
+        super().__init__()
+        self.default = default
+
+    def run_validation(self, value: object) -> float:
+        if not isinstance(value, str | int | float):
+            raise base.ValidationError("expected a duration such as 7d, 36h or 90m")
+        try:
+            return parse_duration(value)
+        except ValueError as error:
+            raise base.ValidationError(str(error)) from None
+
+
+class _WorkloadMap(base.BaseConfigOption[dict[str, str]]):
+    """Workload id (``ns/<namespace>/<kind>/<name>``) -> spec name."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.default: dict[str, str] = {}
+
+    def run_validation(self, value: object) -> dict[str, str]:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise base.ValidationError("expected a mapping of workload id to spec name")
+        for key, name in value.items():
+            parts = str(key).split("/")
+            if len(parts) != 4 or parts[0] != "ns" or not all(parts):
+                raise base.ValidationError(
+                    f"{key!r} is not a workload id: write ns/<namespace>/<kind>/<name> "
+                    "(ns/chat/deployment/vllm-chat)"
+                )
+            if not isinstance(name, str) or not name.strip():
+                raise base.ValidationError(f"{key}: expected a spec name, found {name!r}")
+        return {str(k): str(v).strip() for k, v in value.items()}
+
+
+class DriftConfig(base.Config):
+    """``drift:`` under the plugin: how workloads are linked to specs, and staleness."""
+
+    label = opt.Type(str, default=DEFAULT_LINK_KEY)
+    """The label or annotation on a workload that names its spec's ``metadata.name``."""
+    workloads = _WorkloadMap()
+    """Explicit links, for workloads that carry no label and are named otherwise:
+    ``ns/<namespace>/<kind>/<name>: spec-name``."""
+    stale_after = _Duration(default="7d")
+    """Facts observed longer ago than this are flagged stale (``7d``, ``36h``)."""
+    max_file_size = opt.Type(int, default=OBSERVED_MAX_FILE_SIZE)
+    """Largest observed file read, in bytes (32 MiB)."""
+
+
 class ReadinessConfig(base.Config):
     """``readiness:`` under the plugin: which checks count, which levels are required."""
 
@@ -109,3 +167,18 @@ class ModelSpecConfig(base.Config):
     """Read each spec's history from git (one ``git log`` call per build)."""
     history_limit = _Count(default=20)
     """Most commits listed on a model's page."""
+    observed = opt.Optional(_Paths(default=None))
+    """What runs: piqc facts bundles and Kubernetes manifests (files or folders,
+    relative to mkdocs.yml). Absent: the site shows what is declared only."""
+    drift = opt.SubConfig(DriftConfig)
+    """How workloads are linked to specs, and when observed facts are stale."""
+
+
+def drift_settings(config: ModelSpecConfig, config_file: str | None) -> DriftSettings:
+    """The drift options in plain data (for the plugin and the command line alike)."""
+    return DriftSettings(
+        link_key=config.drift.label,
+        workloads=dict(config.drift.workloads),
+        stale_after=config.drift.stale_after,
+        config_file=config_file or "mkdocs.yml",
+    )

@@ -52,6 +52,16 @@ class Code(str, enum.Enum):
     SPECREF_MISSING = "specref-missing"
     SPECREF_NOT_A_SPEC = "specref-not-a-spec"
     DEPENDENCY_CYCLE = "dependency-cycle"
+    # Reading what runs (observed data: piqc bundles, Kubernetes manifests). These
+    # never make a spec invalid: they are about the observed files.
+    OBSERVED_UNREADABLE = "observed-unreadable"
+    OBSERVED_TOO_LARGE = "observed-too-large"
+    OBSERVED_SYNTAX = "observed-syntax"
+    OBSERVED_SCHEMA_VERSION = "observed-schema-version"
+    OBSERVED_SHAPE = "observed-shape"
+    OBSERVED_NO_CONTAINERS = "observed-no-containers"
+    OBSERVED_DUPLICATE = "observed-duplicate"
+    OBSERVED_UNKNOWN_SPEC = "observed-unknown-spec"
 
 
 #: Codes that are warnings: the spec is still valid, but a reader should look.
@@ -61,6 +71,10 @@ WARNING_CODES = frozenset(
         Code.SPECREF_MISSING,
         Code.SPECREF_NOT_A_SPEC,
         Code.DEPENDENCY_CYCLE,
+        Code.OBSERVED_SHAPE,
+        Code.OBSERVED_NO_CONTAINERS,
+        Code.OBSERVED_DUPLICATE,
+        Code.OBSERVED_UNKNOWN_SPEC,
     }
 )
 

@@ -22,13 +22,18 @@ from typing import Any
 from . import __version__
 from .capacity import Accelerators, assess
 from .catalog import Catalog
+from .diagnostics import Diagnostic
+from .drift import Report, compare, model_json, workload_json
+from .drift import Settings as DriftSettings
 from .format import json_schema
 from .history import NOT_READ, History
 from .loading import SpecFile, default_jobs
+from .observed import Observations
 from .readiness import Settings, Subject, evaluate
 from .rendering import ASSETS, environment, render
 from .views import ModelView, Sources, model_views, slugify
 from .views.changes import changes_page
+from .views.drift import drift_page, drift_section
 from .views.fields import fields_page
 from .views.governance import governance_page
 from .views.graph import SPLIT_AT, graph_page, neighbourhood, splits
@@ -46,6 +51,7 @@ OVERVIEWS = (
     ("ownership.md", "Ownership", "ownership.md.jinja"),
     ("governance.md", "Governance", "governance.md.jinja"),
     ("scorecards.md", "Readiness scorecards", "scorecards.md.jinja"),
+    ("drift.md", "Declared vs running", "drift.md.jinja"),
     ("changes.md", "Recent changes", "changes.md.jinja"),
     ("graph.md", "Dependency graph", "graph.md.jinja"),
     ("fields.md", "Field reference", "fields.md.jinja"),
@@ -75,6 +81,8 @@ class Options:
     """Checks turned off, and the level required per environment."""
     accelerators: Mapping[str, float] = field(default_factory=dict)
     """Accelerator memory (GB) added to or overriding the built-in table."""
+    drift: DriftSettings = field(default_factory=DriftSettings)
+    """How workloads are linked to specs, and when observed facts are stale."""
 
 
 @dataclass
@@ -119,9 +127,11 @@ class Site:
         history: History | None = None,
         *,
         min_level: str | None = None,
+        observed: Observations | None = None,
     ) -> None:
         """``history`` is the specs' git history (None: not read); ``min_level``
-        replaces the levels the options require (``modelspec check --min-level``)."""
+        replaces the levels the options require (``modelspec check --min-level``);
+        ``observed`` is what runs (None: the site reads no observed data)."""
         self.catalog = catalog
         self.options = options
         self.prefix = normalise_prefix(options.prefix)
@@ -129,7 +139,9 @@ class Site:
         self.views = model_views(catalog, options.sources)
         self.by_spec = {v.spec: v for v in self.views}
         self.history = history or NOT_READ
+        self.table = Accelerators(options.accelerators)
         self._score(min_level)
+        self.drift = self._compare(observed) if observed is not None else None
         self._by_name: dict[str, ModelView] = {}
         for view in self.views:
             if view.spec.name is not None:
@@ -138,7 +150,30 @@ class Site:
 
     def _score(self, min_level: str | None) -> None:
         """Capacity and readiness of every model, once per build."""
-        score(self.views, self.catalog, self.options, min_level)
+        score(self.views, self.catalog, self.options, min_level, self.table)
+
+    def _compare(self, observed: Observations) -> Report[ModelView]:
+        """Each model beside the workloads linked to it (see ``drift.py``)."""
+        paused = gc.isenabled()
+        gc.disable()  # as in scoring: many small objects, none cyclic
+        try:
+            report = compare(
+                ((v, v.spec.name, v.data) for v in self.views),
+                observed,
+                self.options.drift,
+                self.table,
+            )
+            for view in self.views:
+                view.drift = drift_section(report.models[view], report)
+        finally:
+            if paused:
+                gc.enable()
+        return report
+
+    @property
+    def observed_diagnostics(self) -> list[Diagnostic]:
+        """Problems in the observed data and in the links to specs."""
+        return self.drift.diagnostics if self.drift is not None else []
 
     def find(self, name: str) -> ModelView | None:
         """A model by ``metadata.name`` (or by its page name)."""
@@ -262,10 +297,12 @@ class Site:
             return scorecards_page(views, self.options.readiness)
         if name == "changes.md":
             return changes_page(views, self.history, by_spec)
+        if name == "drift.md":
+            return drift_page(views, self.drift)
         if name == "fields.md":
             return fields_page(views)
         assert name == "problems.md", name
-        return problems_page(views)
+        return problems_page(views, self.observed_diagnostics)
 
     def _model_content(self, view: ModelView, backlinks: Mapping[str, Sequence[Backlink]]) -> str:
         referenced = [
@@ -353,6 +390,7 @@ class Site:
                     "problems": len(spec.diagnostics),
                     "readiness": view.score.to_json() if view.score else None,
                     "capacity": _capacity_json(view),
+                    "observed": model_json(view.drift.model) if view.drift else None,
                 }
             )
         return {
@@ -360,6 +398,24 @@ class Site:
             "apiVersion": "piqc.ai/v1alpha1",
             "models": models,
             "diagnostics": [d.to_json() for d in self.catalog.diagnostics],
+            "unmatched": [workload_json(w) for w in self.drift.unmatched] if self.drift else [],
+            "observed": self._observed_json(),
+        }
+
+    def _observed_json(self) -> dict[str, Any] | None:
+        """What was read as running, and the problems found in it (None: not read)."""
+        report = self.drift
+        if report is None:
+            return None
+        observations = report.observations
+        statuses = [v.drift.status for v in self.views if v.drift is not None]
+        return {
+            "files": observations.files,
+            "workloads": len(observations.workloads),
+            "newest": observations.newest,
+            "staleAfterSeconds": report.settings.stale_after,
+            "models": {s: statuses.count(s) for s in ("drift", "match", "not seen")},
+            "diagnostics": [d.to_json() for d in report.diagnostics],
         }
 
     # --- embeds ----------------------------------------------------------------
@@ -410,26 +466,34 @@ class Site:
 
 
 def score(
-    views: Iterable[ModelView], catalog: Catalog, options: Options, min_level: str | None = None
+    views: Iterable[ModelView],
+    catalog: Catalog,
+    options: Options,
+    min_level: str | None = None,
+    table: Accelerators | None = None,
 ) -> None:
     """Set the capacity and readiness of each of ``views`` (models of ``catalog``);
-    ``min_level`` replaces the levels the options require."""
+    ``min_level`` replaces the levels the options require; ``table`` is the accelerator
+    table (by default, the options' one)."""
     # Scoring makes a few small objects per check and spec; as in loading, the
     # cyclic garbage collector would only rescan the whole catalog meanwhile
     # (measured: half the time at 10,000 specs), and nothing here is cyclic.
     paused = gc.isenabled()
     gc.disable()
     try:
-        _score_all(views, catalog, options, min_level)
+        _score_all(views, catalog, options, min_level, table or Accelerators(options.accelerators))
     finally:
         if paused:
             gc.enable()
 
 
 def _score_all(
-    views: Iterable[ModelView], catalog: Catalog, options: Options, min_level: str | None
+    views: Iterable[ModelView],
+    catalog: Catalog,
+    options: Options,
+    min_level: str | None,
+    table: Accelerators,
 ) -> None:
-    table = Accelerators(options.accelerators)
     settings = options.readiness
     sources = options.sources
     in_cycle = {spec for cycle in catalog.cycles for spec in cycle}

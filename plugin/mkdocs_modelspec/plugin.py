@@ -22,9 +22,10 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from .catalog import build_catalog
-from .config import ModelSpecConfig
+from .config import ModelSpecConfig, drift_settings
 from .history import Commit, not_read, read_history
-from .loading import LoadCache, load_roots
+from .loading import LoadCache, display_path, load_roots
+from .observed import read_observed
 from .pages import (
     ASSET_FOLDER,
     Backlink,
@@ -50,6 +51,7 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
 
     def __init__(self) -> None:
         self.roots: list[str] = []
+        self.observed: list[str] | None = None  # absolute paths; None: not configured
         self.site: Site | None = None
         self.pages: list[GeneratedPage] = []
         self.generated: dict[str, GeneratedPage] = {}  # by src_uri, the ones MkDocs got
@@ -72,6 +74,9 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
         for root in self.roots:
             if not os.path.isdir(root):
                 log.warning(f"specs_dir {root} does not exist: no spec is published from it")
+        self.observed = None
+        if self.config.observed is not None:
+            self.observed = [os.path.normpath(os.path.join(base, p)) for p in self.config.observed]
         try:
             normalise_prefix(self.config.prefix)
         except ValueError as error:
@@ -106,6 +111,14 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
             if self.config.history
             else not_read("History is turned off in this site's configuration (history: false).")
         )
+        observed = None
+        if self.observed is not None:
+            observed = read_observed(
+                self.observed,
+                base=base,
+                link_key=self.config.drift.label,
+                max_file_size=self.config.drift.max_file_size,
+            )
         site = self.site = Site(
             catalog,
             Options(
@@ -121,11 +134,21 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
                     required=dict(self.config.readiness.required),
                 ),
                 accelerators=self.config.accelerators,
+                drift=drift_settings(
+                    self.config, display_path(config.config_file_path or "mkdocs.yml", base)
+                ),
             ),
             history,
+            observed=observed,
         )
         for line in shortfalls(site.views):
             log.warning(line)  # a model below its required level fails --strict
+        for diagnostic in site.observed_diagnostics:
+            # Bad observed input is a problem of the site's inputs (--strict fails);
+            # drift itself is news about the clusters, shown on the pages, not a failure.
+            log.warning(diagnostic.format())
+        if site.drift is not None:
+            log.info(_drift_summary(site))
         self.pages = site.pages(self._backlinks(files, site))
         self.generated = {}
         for page in self.pages:
@@ -257,10 +280,25 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.config.enabled:
-            for root in self.roots:
-                if os.path.isdir(root):
+            for root in [*self.roots, *(self.observed or [])]:
+                if os.path.exists(root):
                     server.watch(root)
         return server
+
+
+def _drift_summary(site: Site) -> str:
+    """One line: how many models drift, are not seen, run as declared."""
+    statuses = [v.drift.status for v in site.views if v.drift is not None]
+    unmatched = len(site.drift.unmatched) if site.drift is not None else 0
+
+    def count(number: int, word: str) -> str:
+        return f"{number} {word}{'' if number == 1 else 's'}"
+
+    return (
+        f"declared vs running: {count(statuses.count('drift'), 'model')} with drift, "
+        f"{statuses.count('not seen')} not seen running, {statuses.count('match')} as "
+        f"declared; {count(unmatched, 'workload')} running, not declared"
+    )
 
 
 def _escape_toc(items: Any) -> None:

@@ -28,7 +28,7 @@ from .views.model import SECTIONS
 
 #: The sections a ``modelspec:NAME#SECTION`` link may name: every section of a model
 #: page, and its history (a section too, though not one of the spec's).
-ANCHORS = frozenset(anchor for anchor, _ in SECTIONS) | {"history"}
+ANCHORS = frozenset(anchor for anchor, _ in SECTIONS) | {"history", "declared-vs-running"}
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1(?!`)")
 _LINK = re.compile(

@@ -214,12 +214,16 @@ def chart(rows: Sequence[tuple[str, float | None, str]], title: str, unit: str) 
     return block(f'<div class="modelspec-chart-box">{drawing}</div>') if drawing else Md("")
 
 
-def table_tools(placeholder: str = "Filter the table", rows: int | None = None) -> Md:
+def table_tools(
+    placeholder: str = "Filter the table", rows: int | None = None, choices: str | None = None
+) -> Md:
     """A marker the site's script turns into sortable headers and, for tables of more
-    than a few rows (or when ``rows`` is not given), a filter box."""
+    than a few rows (or when ``rows`` is not given), a filter box. ``choices`` names a
+    column whose values the script offers in a drop-down list (``Running``)."""
     show = "1" if rows is None or rows > FILTER_FROM else "0"
+    pick = f' data-choices="{html(choices)}"' if choices else ""
     return block(
-        f'<div class="modelspec-table-tools" data-filter="{show}" '
+        f'<div class="modelspec-table-tools" data-filter="{show}"{pick} '
         f'data-placeholder="{html(placeholder)}"></div>'
     )
 

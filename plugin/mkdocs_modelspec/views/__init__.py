@@ -24,6 +24,7 @@ from ..yamlread import written_numbers
 if TYPE_CHECKING:  # both modules read specs with the helpers below
     from ..capacity import Capacity
     from ..readiness import Score
+    from .drift import DriftSection
 
 #: Names Windows refuses for a file or folder, whatever the extension.
 WINDOWS_RESERVED = frozenset(
@@ -41,6 +42,7 @@ RESERVED = frozenset(
         "problems",
         "scorecards",
         "changes",
+        "drift",
     }
 )
 _SLUG_MAX = 80
@@ -183,6 +185,8 @@ class ModelView:
     """Its readiness, once the site has scored it (see ``readiness.py``)."""
     capacity: Capacity | None = field(default=None, repr=False)
     """Its accelerator memory and weight estimate (see ``capacity.py``)."""
+    drift: DriftSection | None = field(default=None, repr=False)
+    """What it declares beside what runs, when the site reads observed data."""
 
     @property
     def name(self) -> str:

@@ -17,10 +17,14 @@ class CatalogPage:
     problems: int
     """Diagnostics across the catalog (errors and warnings)."""
     invalid: int
+    drifting: int | None = None
+    """Models whose workloads drift from their spec (None: no observed data read)."""
 
 
 def catalog_page(views: list[ModelView]) -> CatalogPage:
+    observed = [v.drift for v in views if v.drift is not None]
     return CatalogPage(
+        drifting=sum(1 for d in observed if d.drifts) if observed else None,
         rows=by_name(views),
         teams=sorted({v.team for v in views if v.team}),
         accelerator_types=[t.name for t in accelerator_types(views).values()],

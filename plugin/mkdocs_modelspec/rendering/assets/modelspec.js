@@ -1,7 +1,8 @@
 /* mkdocs-modelspec: sortable, filterable tables. No dependency, works offline.
    A table that follows a <div class="modelspec-table-tools"> gets sortable headers
    (click to sort, click again to reverse; numbers sort as numbers) and, unless the
-   marker says data-filter="0", a filter box (rows must contain every typed word).
+   marker says data-filter="0", a filter box (rows must contain every typed word);
+   data-choices="Column" adds a drop-down of that column's values (rows must equal it).
    Large tables show their first rows and a button for more: a browser lays out a
    10,000-row table in seconds, 500 rows at once in a blink. */
 (function () {
@@ -29,6 +30,7 @@
     this.rows = Array.prototype.slice.call(this.body.rows); /* every row, in display order */
     this.total = this.rows.length;
     this.words = [];
+    this.choice = null; /* [column, value] picked in the drop-down */
     this.limit = PAGE;
     this.texts = this.rows.map(function (row) { return row.textContent.toLowerCase(); });
     this.index = new Map(this.rows.map(function (row, i) { return [row, i]; }));
@@ -42,6 +44,7 @@
     var self = this;
     this.more.addEventListener("click", function () { self.limit += PAGE * 4; self.render(); });
     if (marker.getAttribute("data-filter") !== "0") this.addFilter(marker);
+    if (marker.getAttribute("data-choices")) this.addChoices(marker, marker.getAttribute("data-choices"));
     marker.appendChild(this.counter);
     (table.parentNode.closest(".md-typeset__scrollwrap") || table).insertAdjacentElement("afterend", this.more);
     Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, column) {
@@ -73,16 +76,45 @@
     marker.appendChild(input);
   };
 
+  Sortable.prototype.addChoices = function (marker, title) {
+    var self = this, column = -1;
+    Array.prototype.forEach.call(this.table.tHead.rows[0].cells, function (th, i) {
+      if (th.textContent.trim() === title) column = i;
+    });
+    if (column < 0) return;
+    var values = this.rows.map(function (row) {
+      var cell = row.cells[column];
+      return cell ? cell.textContent.trim() : "";
+    });
+    var select = document.createElement("select");
+    select.className = "modelspec-choice";
+    select.setAttribute("aria-label", title);
+    [""].concat(Array.from(new Set(values)).sort()).forEach(function (value) {
+      var option = document.createElement("option");
+      option.value = value;
+      option.textContent = value ? title + ": " + value : title + ": all";
+      select.appendChild(option);
+    });
+    select.addEventListener("change", function () {
+      self.choice = select.value ? [column, select.value] : null;
+      self.limit = PAGE;
+      self.render();
+    });
+    this.cells = values;
+    marker.appendChild(select);
+  };
+
   Sortable.prototype.matches = function (row) {
-    var text = this.texts[this.index.get(row)];
+    var i = this.index.get(row), text = this.texts[i];
+    if (this.choice && this.cells[i] !== this.choice[1]) return false;
     return this.words.every(function (w) { return text.indexOf(w) !== -1; });
   };
 
   Sortable.prototype.render = function () {
-    var self = this;
-    var matching = this.words.length ? this.rows.filter(function (r) { return self.matches(r); }) : this.rows;
+    var self = this, filtered = this.words.length || this.choice;
+    var matching = filtered ? this.rows.filter(function (r) { return self.matches(r); }) : this.rows;
     this.body.replaceChildren.apply(this.body, matching.slice(0, this.limit));
-    this.counter.textContent = this.words.length
+    this.counter.textContent = filtered
       ? matching.length + " of " + this.total + " rows"
       : this.total + " rows";
     var hidden = matching.length - Math.min(matching.length, this.limit);
