@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from . import __version__
 from .capacity import Accelerators, assess
@@ -25,9 +26,10 @@ from .catalog import Catalog
 from .format import json_schema
 from .history import NOT_READ, History
 from .loading import SpecFile, default_jobs
+from .names import shown, slugify
 from .readiness import Settings, Subject, evaluate
 from .rendering import ASSETS, environment, render
-from .views import ModelView, Sources, model_views, slugify
+from .views import ModelView, Sources, model_views
 from .views.changes import changes_page
 from .views.fields import fields_page
 from .views.governance import governance_page
@@ -109,6 +111,20 @@ def normalise_prefix(prefix: str) -> str:
     return "/".join(parts) + "/" if parts else ""
 
 
+def _owned_page_names(prefix: str) -> dict[str, str]:
+    """Page names a model cannot have in the pages' folder ``prefix``, because a page or
+    download of it would replace a file the site itself publishes there (``models``
+    when the prefix is empty: ``models.json``), each with that file."""
+    owned = {}
+    for path in (MODELS_JSON, SCHEMA_JSON, *(ASSET_FOLDER + name for name in ASSET_NAMES)):
+        if path.startswith(prefix):
+            rest = path[len(prefix) :]
+            stem, _, extension = rest.rpartition(".")
+            if "/" not in rest and extension in ("md", "yaml", "json"):
+                owned[stem] = path
+    return owned
+
+
 class Site:
     """The catalog as a site: its views, and what each page and file holds."""
 
@@ -126,7 +142,16 @@ class Site:
         self.options = options
         self.prefix = normalise_prefix(options.prefix)
         self.env = environment(options.custom_templates)
-        self.views = model_views(catalog, options.sources)
+        owned = _owned_page_names(self.prefix)
+        self.views = model_views(catalog, options.sources, frozenset(owned))
+        #: Warnings for the build log: models whose page name the site's own files took.
+        self.notices = [
+            f"model {shown(view.name)} has the page {self.prefix}{view.slug}: its name "
+            f"would have put one of its files at {owned[view.wanted]}, which the "
+            "site itself publishes (rename the model, or change the plugin's prefix)"
+            for view in self.views
+            if view.wanted in owned
+        ]
         self.by_spec = {v.spec: v for v in self.views}
         self.history = history or NOT_READ
         self._score(min_level)
@@ -541,8 +566,14 @@ def _json_safe(value: Any) -> Any:
 
 
 def edit_path(spec: SpecFile, docs_dir: str) -> str:
-    """The spec's path relative to the docs folder, for the page's "edit" link."""
-    return os.path.relpath(spec.path, docs_dir).replace(os.sep, "/")
+    """The spec's path relative to the docs folder, for the page's "edit" link.
+
+    Percent-encoded: themes join it to ``repo_url`` and print the result in an
+    ``href`` as it is, and a file name may hold quotes, ``<``, ``#`` or spaces (or
+    bytes that are not UTF-8: they are encoded as the bytes they are).
+    """
+    path = os.path.relpath(spec.path, docs_dir).replace(os.sep, "/")
+    return quote(path.encode("utf-8", "surrogateescape"), safe="/")
 
 
 def write(site: Site, out_dir: Path) -> list[str]:
