@@ -627,9 +627,19 @@ def in_workers(work: Callable[..., Any], tasks: Sequence[tuple[Any, ...]], jobs:
     to each of them) and the pool is terminated when this process gets it, so the
     ``KeyboardInterrupt`` reaches the caller alone, without a worker's traceback.
     """
-    with mp.get_context("fork").Pool(jobs, initializer=_ignore_sigint) as pool:
-        pending = pool.starmap_async(work, tasks, chunksize=1)
+    # SIGINT is held back while the workers start, so that none gets it before it
+    # ignores it (a worker's traceback); it is delivered here right after.
+    blocked = hasattr(signal, "pthread_sigmask")
+    if blocked:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        pool = mp.get_context("fork").Pool(jobs, initializer=_ignore_sigint)
+    finally:
+        if blocked:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    with pool:
         try:
+            pending = pool.starmap_async(work, tasks, chunksize=1)
             # A wait with a timeout: a wait without one cannot be interrupted.
             while True:
                 try:
@@ -643,6 +653,8 @@ def in_workers(work: Callable[..., Any], tasks: Sequence[tuple[Any, ...]], jobs:
 
 def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 #: Fewer files than this are loaded in one process even when ``jobs`` > 1.
