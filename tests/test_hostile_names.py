@@ -126,10 +126,11 @@ def test_page_paths_are_stable(built, tmp_path: Path) -> None:
         for s in (site, again / "site")
     ]
     assert pages[0] == pages[1]
-    # The file whose path sorts first keeps the plain page name.
+    # The name written as the page name keeps it, though another file sorts first.
     upper, lower = HOSTILE_NAMES.index("Model-A"), HOSTILE_NAMES.index("model-a")
-    assert pages[0][f"s{upper:02}.modelspec.yaml"] == "models/model-a/"
-    assert pages[0][f"s{lower:02}.modelspec.yaml"] == "models/model-a-2/"
+    assert upper < lower
+    assert pages[0][f"s{lower:02}.modelspec.yaml"] == "models/model-a/"
+    assert pages[0][f"s{upper:02}.modelspec.yaml"] == "models/model-a-2/"
 
 
 def test_generate_writes_only_inside_its_output_folder(tmp_path: Path) -> None:
