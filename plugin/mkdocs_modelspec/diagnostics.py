@@ -65,7 +65,6 @@ class Code(str, enum.Enum):
 WARNING_CODES = frozenset(
     {
         Code.VLLM_SEQUENCE_LENGTH,
-        Code.FOLDER_NOT_READ,
         Code.LOOK_ALIKE_NAME,
         Code.HIDDEN_CHARACTERS,
         Code.SPECREF_MISSING,
