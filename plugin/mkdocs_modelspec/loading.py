@@ -229,8 +229,9 @@ class SpecFile:
 
     @property
     def rel(self) -> str:
-        """Path relative to its specs folder, with forward slashes."""
-        return _relative(self.path, self.root) or os.path.basename(self.path)
+        """Path relative to its specs folder, with forward slashes (as text: see
+        :func:`text_path`)."""
+        return text_path(_relative(self.path, self.root) or os.path.basename(self.path))
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -336,9 +337,19 @@ def _relative(path: str, folder: str) -> str | None:
 
 
 def display_path(path: str, base: str | None) -> str:
-    """``path`` relative to ``base`` when it is inside it, else as it is."""
+    """``path`` relative to ``base`` when it is inside it, else as it is (as text)."""
     shown = _relative(path, base) if base is not None else None
-    return shown if shown is not None else path.replace(os.sep, "/")
+    return text_path(shown if shown is not None else path.replace(os.sep, "/"))
+
+
+def text_path(path: str) -> str:
+    """A path as text that can be written anywhere: the bytes of a file name that is
+    not UTF-8 (which Python keeps as lone surrogates) are written ``\\xff``."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return path
 
 
 def load_file(
