@@ -397,8 +397,9 @@ def _generate(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     problems = len(site.catalog.diagnostics)
-    removed = f", removed {len(done.removed)} of deleted specs" if done.removed else ""
-    kept = f", kept {len(done.kept)} of yours" if done.kept else ""
+    removed = f", removed {_plural(len(done.removed), 'file')} of deleted specs"
+    kept = f", kept {_plural(len(done.kept), 'file')} of yours" if done.kept else ""
+    removed = removed if done.removed else ""
     print(
         f"wrote {len(done.written)} files under {printable(str(out_dir))}{removed}{kept} "
         f"({len(site.views)} models, {problems} problems); add "

@@ -637,8 +637,11 @@ def write(site: Site, out_dir: Path) -> Written:
                 done.kept.append((src_uri, reason))
         for src_uri in sorted(set(previous) - set(outputs)):
             owned.pop(src_uri, None)
-            if _remove_own(out_dir, src_uri, previous[src_uri]):
+            removed = _remove_own(out_dir, src_uri, previous[src_uri])
+            if removed:
                 done.removed.append(src_uri)
+            elif removed is False:
+                done.kept.append((src_uri, "changed since generated, for a spec now gone"))
     except WriteError as error:
         failed = error
     record = {"generator": f"mkdocs-modelspec {__version__}", "files": owned}
@@ -701,11 +704,14 @@ def _write_own(target: Path, data: bytes, recorded: str | None, top: str) -> str
     return None
 
 
-def _remove_own(out_dir: Path, src_uri: str, recorded: str) -> bool:
-    """Remove a file generate wrote before and no longer writes, if it is unchanged;
-    then the folders that this leaves empty."""
+def _remove_own(out_dir: Path, src_uri: str, recorded: str) -> bool | None:
+    """Remove a file generate wrote before and no longer writes, if it is unchanged,
+    then the folders that this leaves empty. False: it changed, and is kept; None:
+    it is gone already."""
     target = out_dir / src_uri
     try:
+        if not target.is_symlink() and not target.exists():
+            return None
         if not target.is_file() or target.is_symlink() or _digest(target.read_bytes()) != recorded:
             return False
         target.unlink()
