@@ -107,24 +107,27 @@ def _check_names(catalog: Catalog) -> None:
 
 def _check_look_alikes(catalog: Catalog) -> None:
     """Names a reader could take for one another, and names with hidden characters."""
-    named = [spec for spec in catalog.files if spec.name is not None]
+    named = [(spec, spec.name) for spec in catalog.files if spec.name is not None]
+    keys = {spec: (("key", name_key(name)), ("page", slugify(name))) for spec, name in named}
     groups: dict[tuple[str, str], list[SpecFile]] = {}
-    for spec in named:
-        assert spec.name is not None
-        for group in (("key", name_key(spec.name)), ("page", slugify(spec.name))):
+    for spec, _ in named:
+        for group in keys[spec]:
             if group[1]:
                 groups.setdefault(group, []).append(spec)
     path = ("metadata", "name")
-    for spec in named:
-        assert spec.name is not None
+    for spec, name in named:
         alike = {
             id(other): other
-            for group in (("key", name_key(spec.name)), ("page", slugify(spec.name)))
-            for other in groups.get(group, ())
-            if other.name != spec.name  # the same name is a duplicate-name error
+            for group in keys[spec]
+            if len(groups.get(group, ())) > 1
+            for other in groups[group]
+            if other.name != name  # the same name is a duplicate-name error
         }
-        where = spec.where(path) if alike or hidden_characters(spec.name) else None
-        if alike and where is not None:
+        hidden = hidden_characters(name)
+        if not alike and not hidden:
+            continue  # the usual case
+        where = spec.where(path)
+        if alike:
             others = sorted(alike.values(), key=lambda o: (o.display, o.path))
             listed = ", ".join(
                 f"{shown(o.name or '')} ({o.display}:{o.where(path).line})" for o in others[:3]
@@ -136,22 +139,21 @@ def _check_look_alikes(catalog: Catalog) -> None:
                     Code.LOOK_ALIKE_NAME,
                     where.line,
                     where.column,
-                    f"name {shown(spec.name)} looks like {listed}",
+                    f"name {shown(name)} looks like {listed}",
                     "names that differ only in case, spacing, punctuation, accents or "
                     "invisible characters share a page address and confuse readers; "
                     "rename one of them",
                     path,
                 )
             )
-        hidden = hidden_characters(spec.name)
-        if hidden and where is not None:
+        if hidden:
             codes = ", ".join(dict.fromkeys(f"U+{ord(c):04X}" for c in hidden))
             spec.add(
                 Problem(
                     Code.HIDDEN_CHARACTERS,
                     where.line,
                     where.column,
-                    f"name {shown(spec.name)} holds characters a reader cannot see ({codes})",
+                    f"name {shown(name)} holds characters a reader cannot see ({codes})",
                     "remove them: links by name and searches will not find this model",
                     path,
                 )

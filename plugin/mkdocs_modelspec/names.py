@@ -33,11 +33,15 @@ _SEPARATORS = re.compile(r"[\W_]+")
 
 def hidden_characters(name: str) -> list[str]:
     """The characters of ``name`` that a reader cannot see (spaces are visible)."""
+    if name.isascii() and name.isprintable():
+        return []  # most names, checked in C
     return [char for char in name if char != " " and _is_hidden(char)]
 
 
 def name_key(name: str) -> str:
     """What a reader sees of ``name``: two names with the same key look alike."""
+    if name.isascii() and name.isprintable():  # most names: nothing to normalise
+        return _SEPARATORS.sub("-", name.lower()).strip("-")
     text = unicodedata.normalize("NFKC", name)
     text = "".join(c for c in text if c.isspace() or not _is_hidden(c))
     text = unicodedata.normalize("NFKC", text.casefold())
