@@ -16,6 +16,7 @@ import errno
 import json
 import os
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -206,6 +207,35 @@ def test_an_unreadable_folder_is_reported(tmp_path: Path, monkeypatch) -> None:
     [diagnostic] = specs["locked"].diagnostics
     assert diagnostic.code is Code.FOLDER_NOT_READ
     assert "Permission denied" in diagnostic.message
+
+
+def test_an_unreadable_folder_is_reported_by_the_command() -> None:
+    """For real: a folder the command's user may not list (run as `nobody` when the
+    tests run as root, whom no permission stops)."""
+    with tempfile.TemporaryDirectory() as top:
+        os.chmod(top, 0o755)  # reachable by the other user
+        root = Path(top) / "specs"
+        (root / "locked").mkdir(parents=True)
+        (root / "ok.modelspec.yaml").write_text(spec_text("ok"))
+        (root / "locked" / "x.modelspec.yaml").write_text(spec_text("x"))
+        for path in (root, root / "ok.modelspec.yaml"):
+            os.chmod(path, 0o755)
+        os.chmod(root / "locked", 0o000)
+        command = [str(BIN / "modelspec"), "validate", "specs"]
+        if os.geteuid() == 0:
+            command = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", *command]
+        try:
+            done = subprocess.run(command, cwd=top, capture_output=True, text=True, check=False)
+        finally:
+            os.chmod(root / "locked", 0o755)  # so that it can be cleaned up
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout.splitlines() == [
+        "specs/locked:1:1: error: [folder-not-read] cannot list the folder: Permission "
+        "denied; spec files in it are not read (make the folder readable, or move the specs "
+        "out of it)",
+        "2 specs: 1 valid, 1 invalid; 1 error, 0 warnings",
+    ]
 
 
 def test_a_path_longer_than_the_system_allows_is_reported(tmp_path: Path) -> None:
