@@ -43,7 +43,7 @@ from typing import Any
 
 from .diagnostics import Code, Diagnostic, dotted, severity_of, sort_key
 from .format import ModelSpec
-from .validation import check
+from .validation import validate
 from .yamlread import Document, Path, Problem, Where, read_fast, read_precise
 
 SPEC_SUFFIXES = (".modelspec.yaml", ".modelspec.yml")
@@ -378,7 +378,7 @@ def load_file(
     data = read_fast(raw, text)
     if data is not None:
         # Problems are worded below, from a read that knows every position.
-        model, problems, _ = check(data, spec.where, limit=0)
+        model, problems, _ = validate(data, spec.where, limit=0)
         if model is not None:
             spec.name = model.metadata.name
             _conform(spec, data, model)
@@ -406,7 +406,7 @@ def load_file(
         return spec
     # One message per place: a YAML problem there already explains the value.
     taken = {p.path for p in document.problems if p.path}
-    model, problems, omitted = check(
+    model, problems, omitted = validate(
         document.data, document.where, limit=MAX_PROBLEMS_PER_FILE, skip=taken
     )
     spec.add_all(document.problems + problems, omitted)

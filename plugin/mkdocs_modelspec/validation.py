@@ -270,22 +270,19 @@ def _wrong_type(
     )
 
 
-def validate(data: Any, locate: Locate) -> tuple[ModelSpec | None, list[Problem]]:
-    """Validate ``data`` against the format; problems come with positions from ``locate``."""
-    model, problems, _ = check(data, locate)
-    return model, problems
-
-
-def check(
+def validate(
     data: Any,
     locate: Locate,
     *,
     limit: int | None = None,
     skip: frozenset[Path] | set[Path] = frozenset(),
 ) -> tuple[ModelSpec | None, list[Problem], int]:
-    """:func:`validate`, giving at most ``limit`` problems (the first in the file) and
-    the number of the others; places in ``skip`` already have a problem of their own.
-    With ``limit`` 0, only whether the data conforms (no problem is even counted)."""
+    """Validate ``data`` against the format; problems come with positions from ``locate``.
+
+    Gives the model (None if the data does not conform), at most ``limit`` problems
+    (the first in the file) and the number of the others. Places in ``skip`` already
+    have a problem of their own. With ``limit`` 0, only whether the data conforms (no
+    problem is even counted)."""
     if not isinstance(data, dict):
         where = locate(())
         return (
