@@ -126,10 +126,11 @@ def test_page_paths_are_stable(built, tmp_path: Path) -> None:
         for s in (site, again / "site")
     ]
     assert pages[0] == pages[1]
-    # The file whose path sorts first keeps the plain page name.
+    # The name written as the page name keeps it, though another file sorts first.
     upper, lower = HOSTILE_NAMES.index("Model-A"), HOSTILE_NAMES.index("model-a")
-    assert pages[0][f"s{upper:02}.modelspec.yaml"] == "models/model-a/"
-    assert pages[0][f"s{lower:02}.modelspec.yaml"] == "models/model-a-2/"
+    assert upper < lower
+    assert pages[0][f"s{lower:02}.modelspec.yaml"] == "models/model-a/"
+    assert pages[0][f"s{upper:02}.modelspec.yaml"] == "models/model-a-2/"
 
 
 def test_generate_writes_only_inside_its_output_folder(tmp_path: Path) -> None:
@@ -152,3 +153,43 @@ def test_generate_writes_only_inside_its_output_folder(tmp_path: Path) -> None:
     assert len(written) > len(HOSTILE_NAMES)
     for path in written:
         assert path.resolve().is_relative_to(out.resolve())
+
+
+@pytest.mark.parametrize(
+    ("prefix", "name", "export"),
+    [
+        ("", "models", "models.json"),
+        ("schemas/", "modelspec-v1alpha1", "schemas/modelspec-v1alpha1.json"),
+        ("", "Models", "models.json"),
+    ],
+)
+def test_a_model_never_replaces_the_sites_exports(
+    tmp_path: Path, prefix: str, name: str, export: str
+) -> None:
+    project = make_site(
+        tmp_path,
+        {"a.modelspec.yaml": spec_text(name), "b.modelspec.yaml": spec_text("other")},
+        options={"prefix": prefix},
+    )
+    done = build(project)
+    assert done.returncode == 0, done.stderr
+    site = project / "site"
+    data = json.loads((site / export).read_text(encoding="utf-8"))
+    if export == "models.json":
+        assert data["generator"].startswith("mkdocs-modelspec")
+        [model] = [m for m in data["models"] if m["name"] == name]
+        assert model["url"] == f"{prefix}{name.lower()}-model/"
+    else:
+        assert data["$schema"].startswith("https://json-schema.org/")
+    assert f"would have put one of its files at {export}" in done.stderr
+    assert build(project, "--strict").returncode == 1
+
+
+def test_a_handwritten_export_is_kept_with_a_warning(tmp_path: Path) -> None:
+    project = make_site(
+        tmp_path, {"a.modelspec.yaml": spec_text("a")}, docs={"models.json": '{"ours": 1}'}
+    )
+    done = build(project)
+    assert done.returncode == 0, done.stderr
+    assert json.loads((project / "site/models.json").read_text()) == {"ours": 1}
+    assert "models.json is a handwritten file at the path of one the plugin" in done.stderr

@@ -9,6 +9,7 @@ about speed.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import time
@@ -157,3 +158,42 @@ def test_a_burst_of_edits_does_not_bring_the_server_down(server) -> None:
     assert serve.shows("models/alpha/", "alpha", absent=("This spec has",))
     assert serve.shows("models/", "alpha", "bravo", "charlie")
     assert "Traceback" not in serve.tail()
+
+
+def test_a_deleted_and_recreated_specs_folder_is_watched_again(server) -> None:
+    """The folder is removed (a branch switch, `rm -r specs`): its models leave the
+    site. Made again with other specs, those appear, and later edits are seen too."""
+    serve, spec = server
+    folder = spec.parent
+    serve.wait_for("the first build", lambda: serve.shows("models/", "alpha", "bravo"))
+    shutil.rmtree(folder)
+    serve.wait_for(
+        "the models of the deleted folder leave the site",
+        lambda: serve.shows("models/", "Model catalog", absent=("alpha", "bravo", "charlie")),
+    )
+    assert serve.get("models/alpha/") is None or "alpha" not in (serve.get("models/alpha/") or "")
+    folder.mkdir()
+    (folder / "delta.modelspec.yaml").write_text(spec_text("delta"))
+    serve.wait_for("a spec of the new folder", lambda: serve.shows("models/delta/", "delta"))
+    (folder / "delta.modelspec.yaml").write_text(
+        spec_text("delta").replace("  name: delta\n", "  name: delta\n  description: edited\n")
+    )
+    serve.wait_for("an edit in the new folder", lambda: serve.shows("models/delta/", "edited"))
+    (folder / "echo.modelspec.yaml").write_text(spec_text("echo"))
+    serve.wait_for("a spec added to the new folder", lambda: serve.shows("models/echo/", "echo"))
+    assert serve.process.poll() is None
+    assert "Traceback" not in serve.tail()
+
+
+def test_a_specs_folder_made_after_the_server_started_is_watched(tmp_path: Path) -> None:
+    project = make_site(tmp_path, {"alpha.modelspec.yaml": spec_text("alpha")})
+    shutil.rmtree(project / "specs")
+    serve = Server(project)
+    try:
+        serve.wait_for("the first build", lambda: serve.shows("models/", "Model catalog"))
+        (project / "specs").mkdir()
+        (project / "specs" / "late.modelspec.yaml").write_text(spec_text("late"))
+        serve.wait_for("the spec of the late folder", lambda: serve.shows("models/late/", "late"))
+        assert "Traceback" not in serve.tail()
+    finally:
+        serve.stop()

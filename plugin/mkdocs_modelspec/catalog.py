@@ -1,5 +1,11 @@
 """Checks across specs: unique names, ``specRef`` resolution, the dependency graph.
 
+Names must be unique (``duplicate-name``) and must not look alike: two names that
+differ only in case, spacing, punctuation, Unicode normalisation or invisible
+characters, or that would get the same page name, are a warning on each spec
+(``look-alike-name``, see :mod:`.names`); a name holding invisible characters is a
+warning too (``hidden-characters``).
+
 ``specRef`` is a path relative to the spec file that declares it. It must stay inside
 one of the specs folders: an absolute path, or one that climbs out with ``..``, is an
 error and the path is never opened. A target that is another spec of the catalog links
@@ -17,6 +23,7 @@ from dataclasses import dataclass, field
 
 from .diagnostics import Code, Diagnostic, sort_key
 from .loading import SpecFile, absolute, is_spec_name
+from .names import hidden_characters, name_key, shown, slugify
 from .yamlread import Problem
 
 
@@ -64,6 +71,7 @@ def build_catalog(files: Sequence[SpecFile], roots: Sequence[str | os.PathLike[s
     """Run the cross-spec checks and link the specs; adds diagnostics to the files."""
     catalog = Catalog(files=list(files), roots=[absolute(r) for r in roots])
     _check_names(catalog)
+    _check_look_alikes(catalog)
     _resolve_refs(catalog)
     _find_cycles(catalog)
     return catalog
@@ -93,6 +101,61 @@ def _check_names(catalog: Catalog) -> None:
                     f'name "{name}" is also used by {others}',
                     "every spec needs its own metadata.name; rename one of them",
                     ("metadata", "name"),
+                )
+            )
+
+
+def _check_look_alikes(catalog: Catalog) -> None:
+    """Names a reader could take for one another, and names with hidden characters."""
+    named = [(spec, spec.name) for spec in catalog.files if spec.name is not None]
+    keys = {spec: (("key", name_key(name)), ("page", slugify(name))) for spec, name in named}
+    groups: dict[tuple[str, str], list[SpecFile]] = {}
+    for spec, _ in named:
+        for group in keys[spec]:
+            if group[1]:
+                groups.setdefault(group, []).append(spec)
+    path = ("metadata", "name")
+    for spec, name in named:
+        alike = {
+            id(other): other
+            for group in keys[spec]
+            if len(groups.get(group, ())) > 1
+            for other in groups[group]
+            if other.name != name  # the same name is a duplicate-name error
+        }
+        hidden = hidden_characters(name)
+        if not alike and not hidden:
+            continue  # the usual case
+        where = spec.where(path)
+        if alike:
+            others = sorted(alike.values(), key=lambda o: (o.display, o.path))
+            listed = ", ".join(
+                f"{shown(o.name or '')} ({o.display}:{o.where(path).line})" for o in others[:3]
+            )
+            if len(others) > 3:
+                listed += f" and {len(others) - 3} more"
+            spec.add(
+                Problem(
+                    Code.LOOK_ALIKE_NAME,
+                    where.line,
+                    where.column,
+                    f"name {shown(name)} looks like {listed}",
+                    "names that differ only in case, spacing, punctuation, accents or "
+                    "invisible characters share a page address and confuse readers; "
+                    "rename one of them",
+                    path,
+                )
+            )
+        if hidden:
+            codes = ", ".join(dict.fromkeys(f"U+{ord(c):04X}" for c in hidden))
+            spec.add(
+                Problem(
+                    Code.HIDDEN_CHARACTERS,
+                    where.line,
+                    where.column,
+                    f"name {shown(name)} holds characters a reader cannot see ({codes})",
+                    "remove them: links by name and searches will not find this model",
+                    path,
                 )
             )
 

@@ -3,8 +3,9 @@ check readiness, review a change, compare specs with what runs.
 
 Exit status: 0 when there is no error, 1 when there is one (or a warning under
 ``--strict``, or a model below its readiness level for ``check``, or a change that
-crosses a ``--fail-on`` line for ``review``, or a field that drifts for ``drift``), 2
-on a usage error.
+crosses a ``--fail-on`` line for ``review``, or a field that drifts for ``drift``, or
+a file that could not be written), 2 on a usage error, 130 when interrupted (Ctrl-C).
+Each failure is one line on stderr, never a traceback.
 
 ``check``, ``drift``, ``export``, ``generate`` and ``review`` read the plugin's options from ``mkdocs.yml``
 (``--config``; by default the ``mkdocs.yml`` of the working folder, when there is
@@ -24,13 +25,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .catalog import Catalog, build_catalog
-from .diagnostics import Diagnostic
-from .format import json_schema
-from .loading import DEFAULT_MAX_FILE_SIZE, default_jobs, load_roots
+from .diagnostics import printable
 
 if TYPE_CHECKING:
+    from .catalog import Catalog
+    from .diagnostics import Diagnostic
     from .pages import Options, Site
+
+# Everything else is imported inside the functions, once `main` has started: a Ctrl-C
+# from then on ends the command with one line (exit status 130), not a traceback.
 
 #: The readiness levels, lowest first, as ``readiness.LEVEL_NAMES`` names them (a test
 #: keeps the two equal): importing the readiness checks only to list four names cost
@@ -41,6 +44,7 @@ LEVEL_NAMES = ("declared", "servable", "operable", "production-ready")
 # would add a third to the start-up of `modelspec validate`, which CI runs often.
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 
 class _Usage(Exception):  # noqa: N818 - it is how the command says "usage error"
@@ -48,6 +52,8 @@ class _Usage(Exception):  # noqa: N818 - it is how the command says "usage error
 
 
 def _parser() -> argparse.ArgumentParser:
+    from .loading import DEFAULT_MAX_FILE_SIZE, default_jobs
+
     parser = argparse.ArgumentParser(
         prog="modelspec",
         description="Validate ModelSpec files and print the format's JSON Schema.",
@@ -84,7 +90,10 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         default=default_jobs(),
         metavar="N",
-        help="processes that read large catalogs (default: the CPU count, at most 4)",
+        help=(
+            "processes that read large catalogs (default: the CPU count, at most 4; "
+            "never more than the cores this process may use)"
+        ),
     )
     validate.add_argument(
         "--max-file-size",
@@ -100,9 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     _specs_option(export)
     _config_option(export)
-    export.add_argument(
-        "-o", "--output", type=Path, metavar="FILE", help="write to FILE (default: stdout)"
-    )
+    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
     generate = commands.add_parser(
         "generate",
         help="write the generated pages as Markdown, for any static site tool",
@@ -112,7 +119,14 @@ def _parser() -> argparse.ArgumentParser:
             "paths the plugin gives them relative to the docs folder."
         ),
     )
-    generate.add_argument("out_dir", type=Path, metavar="OUT_DIR", help="usually your docs folder")
+    generate.add_argument(
+        "out_dir",
+        metavar="OUT_DIR",
+        help=(
+            "usually your docs folder; files there that generate did not write are "
+            "never changed (see .modelspec-generated.json there)"
+        ),
+    )
     _specs_option(generate)
     _config_option(generate)
     generate.add_argument(
@@ -258,15 +272,19 @@ def _config_option(parser: argparse.ArgumentParser) -> None:
 
 def load_catalog(
     paths: Sequence[Path],
-    max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+    max_file_size: int | None = None,
     jobs: int = 1,
     *,
     compact: bool = False,
 ) -> Catalog:
     """Load the folders and files named on the command line (default ``specs/``).
 
-    ``compact``: keep only what checking the catalog needs (see ``load_roots``).
+    ``max_file_size``: default ``loading.DEFAULT_MAX_FILE_SIZE``; ``compact``: keep
+    only what checking the catalog needs (see ``load_roots``).
     """
+    from .catalog import build_catalog
+    from .loading import DEFAULT_MAX_FILE_SIZE, load_roots
+
     paths = list(paths) or [Path("specs")]
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
@@ -278,7 +296,7 @@ def load_catalog(
         folders,
         base=Path.cwd(),
         files=files,
-        max_file_size=max_file_size,
+        max_file_size=max_file_size or DEFAULT_MAX_FILE_SIZE,
         jobs=jobs,
         compact=compact,
     )
@@ -306,7 +324,10 @@ def _validate(args: argparse.Namespace) -> int:
         raise _Usage("--max-file-size must be a positive number of bytes")
     if args.jobs < 1:
         raise _Usage("--jobs must be at least 1")
-    catalog = load_catalog(args.paths, args.max_file_size, args.jobs, compact=True)
+    from .loading import usable_cores
+
+    jobs = min(args.jobs, usable_cores())
+    catalog = load_catalog(args.paths, args.max_file_size, jobs, compact=True)
     diagnostics = catalog.diagnostics
     summary = _summary(catalog, diagnostics)
     if args.format == "json":
@@ -464,24 +485,60 @@ def site_options(
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .pages import to_json
+    from .pages import save, to_json
 
+    output = None
+    if args.output is not None:
+        if not args.output:
+            raise _Usage("-o names no file: give the file to write, or leave -o out for stdout")
+        output = Path(args.output)
+        if output.is_dir():
+            raise _Usage(
+                f"{output} is a folder: give a file name, such as {output / 'models.json'}"
+            )
     text = to_json(_site(args).export(), indent=2)
-    if args.output is None:
+    if output is None:
         sys.stdout.write(text)
     else:
-        args.output.write_text(text, encoding="utf-8")
+        save(output, text.encode("utf-8"))
     return EXIT_OK
+
+
+def _out_dir(given: str) -> Path:
+    """The output folder of ``generate``, or a usage error saying why not."""
+    if not given.strip():
+        raise _Usage("OUT_DIR is empty: name the folder to write into (usually your docs folder)")
+    out_dir = Path(given)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise _Usage(f"OUT_DIR {given} is a file, not a folder: name the folder to write into")
+    real = os.path.realpath(out_dir)
+    if os.path.dirname(real) == real:
+        raise _Usage(f"refusing to write into {given}, the root of the file system")
+    if real == os.path.realpath(Path.home()):
+        raise _Usage(f"refusing to write into {given}, your home folder: name your docs folder")
+    return out_dir
 
 
 def _generate(args: argparse.Namespace) -> int:
     from .pages import ASSET_FOLDER, write
 
+    out_dir = _out_dir(args.out_dir)
     site = _site(args, history=True)
-    written = write(site, args.out_dir)
+    for notice in site.notices:
+        print(f"modelspec: warning: {printable(notice)}", file=sys.stderr)
+    done = write(site, out_dir)
+    for src_uri, reason in done.kept:
+        print(
+            f"modelspec: warning: {printable(str(out_dir / src_uri))} kept as it is ({reason}): "
+            "the generated file was not written; move yours away to get it",
+            file=sys.stderr,
+        )
     problems = len(site.catalog.diagnostics)
+    removed = f", removed {_plural(len(done.removed), 'file')} of deleted specs"
+    kept = f", kept {_plural(len(done.kept), 'file')} of yours" if done.kept else ""
+    removed = removed if done.removed else ""
     print(
-        f"wrote {len(written)} files under {args.out_dir} "
+        f"wrote {len(done.written)} files under {printable(str(out_dir))}{removed}{kept} "
         f"({len(site.views)} models, {problems} problems); add "
         f"{ASSET_FOLDER}modelspec.css and {ASSET_FOLDER}modelspec.js to your site's "
         "stylesheets and scripts"
@@ -501,7 +558,7 @@ def _check(args: argparse.Namespace) -> int:
         )
     lines = shortfalls(site.views)
     for line in lines:
-        print(line)
+        print(printable(line))
     judged = [s for s in scores if s.required is not None]
     print(
         f"{_plural(len(scores), 'model')}: {len(judged) - len(lines)} at or above their "
@@ -629,8 +686,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     # only rescan the whole catalog again and again (a third of the run at 10,000
     # specs); memory is returned when the command exits.
     gc.disable()
-    parser = _parser()
-    args = parser.parse_args(argv)
+    try:
+        parser = _parser()
+        args = parser.parse_args(argv)
+    except KeyboardInterrupt:
+        print("modelspec: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     try:
         if args.command == "validate":
             return _validate(args)
@@ -644,14 +705,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _review(args)
         if args.command == "drift":
             return _drift(args)
+        from .format import json_schema
+
         print(json.dumps(json_schema(), indent=2))
         return EXIT_OK
     except _Usage as error:
         parser.print_usage(sys.stderr)
-        print(f"modelspec: error: {error}", file=sys.stderr)
+        print(f"modelspec: error: {printable(str(error))}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:  # `modelspec validate | head` is not a failure
         return EXIT_OK
+    except KeyboardInterrupt:  # Ctrl-C: the workers are gone already (in_workers)
+        print("modelspec: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except OSError as error:  # a file or the output could not be written (a full disk)
+        print(f"modelspec: error: {_failure(error)}", file=sys.stderr)
+        return EXIT_PROBLEMS
 
 
 def run() -> None:
@@ -661,11 +730,29 @@ def run() -> None:
     printing them (40-50 ms at 10,000 specs); the operating system takes the memory
     back at once. Output is flushed first; nothing else waits for the exit.
     """
-    code = main()
-    with contextlib.suppress(BrokenPipeError):  # `| head`: what was wanted was read
+    code = EXIT_OK
+    try:
+        code = main()
         sys.stdout.flush()
-    sys.stderr.flush()
+    except KeyboardInterrupt:  # after the command's work: while its output is written
+        print("modelspec: interrupted", file=sys.stderr)
+        code = EXIT_INTERRUPTED
+    except BrokenPipeError:  # `| head`: what was wanted was read
+        pass
+    except OSError as error:  # a full disk: say so, and fail
+        print(f"modelspec: error: {_failure(error)}", file=sys.stderr)
+        code = code or EXIT_PROBLEMS
+    with contextlib.suppress(OSError):
+        sys.stderr.flush()
     os._exit(code)
+
+
+def _failure(error: OSError) -> str:
+    """One line for a failed write: the message of a ``pages.WriteError`` (which names
+    the file), or what the system said about the output."""
+    if error.strerror is None:
+        return printable(str(error))
+    return f"cannot write the output: {error.strerror}"
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import json
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -23,8 +24,11 @@ class Severity(str, enum.Enum):
 class Code(str, enum.Enum):
     """Stable diagnostic codes, grouped by the step that finds them."""
 
-    # Reading the file.
+    # Finding and reading the file.
     UNREADABLE = "unreadable"
+    NOT_A_FILE = "not-a-file"
+    LINK_OUTSIDE = "link-outside-root"
+    FOLDER_NOT_READ = "folder-not-read"
     FILE_TOO_LARGE = "file-too-large"
     NOT_UTF8 = "not-utf8"
     EMPTY_FILE = "empty-file"
@@ -37,6 +41,7 @@ class Code(str, enum.Enum):
     TOO_DEEP = "too-deep"
     YAML11_AMBIGUOUS = "yaml11-ambiguous"
     NOT_A_MAPPING = "not-a-mapping"
+    TOO_MANY_PROBLEMS = "too-many-problems"
     # Checking one spec against the format.
     API_VERSION = "api-version"
     KIND = "kind"
@@ -48,6 +53,8 @@ class Code(str, enum.Enum):
     VLLM_SEQUENCE_LENGTH = "vllm-sequence-length"
     # Checking the catalog as a whole.
     DUPLICATE_NAME = "duplicate-name"
+    LOOK_ALIKE_NAME = "look-alike-name"
+    HIDDEN_CHARACTERS = "hidden-characters"
     SPECREF_OUTSIDE = "specref-outside-root"
     SPECREF_MISSING = "specref-missing"
     SPECREF_NOT_A_SPEC = "specref-not-a-spec"
@@ -68,6 +75,8 @@ class Code(str, enum.Enum):
 WARNING_CODES = frozenset(
     {
         Code.VLLM_SEQUENCE_LENGTH,
+        Code.LOOK_ALIKE_NAME,
+        Code.HIDDEN_CHARACTERS,
         Code.SPECREF_MISSING,
         Code.SPECREF_NOT_A_SPEC,
         Code.DEPENDENCY_CYCLE,
@@ -117,8 +126,15 @@ class Diagnostic:
         return text
 
     def format(self) -> str:
-        """``path:line:col: severity: [code] message`` — the shape compilers use."""
-        return f"{self.location()}: {self.severity.value}: [{self.code.value}] {self.text()}"
+        """``path:line:col: severity: [code] message`` — the shape compilers use.
+
+        One line, whatever the file name and the values quoted hold: control
+        characters are shown escaped (see :func:`printable`), so a value cannot start
+        a line of its own in a terminal or a CI log.
+        """
+        return printable(
+            f"{self.location()}: {self.severity.value}: [{self.code.value}] {self.text()}"
+        )
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -127,8 +143,49 @@ class Diagnostic:
         return data
 
 
-def sort_key(diagnostic: Diagnostic) -> tuple[str, int, int, str]:
-    return (diagnostic.file, diagnostic.line, diagnostic.column, diagnostic.code.value)
+#: Characters shown escaped in text output: control characters (C0, DEL, C1), format
+#: characters (zero-width, direction overrides, the BOM...), line and paragraph
+#: separators, and lone surrogates (a file name that is not UTF-8).
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """``text`` with every control, format and separator character written as an escape
+    (``\\n``, ``\\x1b``, ``\\u202e``): what a terminal or a CI log may safely print.
+
+    A newline cannot start a forged line (``::error file=...::``), an escape sequence
+    cannot colour or rewrite the log, a direction override cannot reverse what
+    follows, and a file name that is not UTF-8 prints instead of raising.
+    """
+    if text.isprintable():
+        return text  # the usual case, checked in C
+    out = []
+    for char in text:
+        if char in _SHORT_ESCAPES:
+            out.append(_SHORT_ESCAPES[char])
+        elif unicodedata.category(char) in _HIDDEN_CATEGORIES:
+            code = ord(char)
+            if 0xDC80 <= code <= 0xDCFF:  # a byte of a file name that is not UTF-8
+                code -= 0xDC00
+            if code < 0x100:
+                out.append(f"\\x{code:02x}")
+            else:
+                out.append(f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def sort_key(diagnostic: Diagnostic) -> tuple[str, bool, int, int, str]:
+    """By file, then position; a file's ``too-many-problems`` note comes last."""
+    return (
+        diagnostic.file,
+        diagnostic.code is Code.TOO_MANY_PROBLEMS,
+        diagnostic.line,
+        diagnostic.column,
+        diagnostic.code.value,
+    )
 
 
 def dotted(path: Iterable[str | int]) -> str:

@@ -5,17 +5,39 @@ Which files count
 Under each specs folder, recursively, every file whose name ends in
 ``.modelspec.yaml`` or ``.modelspec.yml`` (any letter case) is a spec file. Folders
 whose name starts with a dot (``.git``, ``.venv``) and ``node_modules`` are not
-entered; symbolic links to folders are not followed. A file named explicitly (on the
-command line) is read whatever its name.
+entered. A file named explicitly (on the command line) is read whatever its name.
+
+Symbolic links and other odd entries
+------------------------------------
+Nothing outside the specs folders is ever opened, and nothing but a regular file:
+
+* a link to a spec file is read when its target, every link resolved, is a regular
+  file inside one of the specs folders; a link that leads out of them is not read
+  (``link-outside-root``), nor one that is broken or loops (``unreadable``);
+* a link to a folder is not entered: inside the specs folders, the files it leads
+  to are read where they really are; a link to a folder outside them is reported
+  (``folder-not-read``);
+* an entry named like a spec that is not a regular file (a named pipe, a device, a
+  socket, or a link to one) is not opened (``not-a-file``); nor is a file that turns
+  out not to be regular when opened (discovered files are opened without following
+  a link and without blocking);
+* a folder that cannot be listed is reported (``folder-not-read``).
+
+Every skipped entry thus becomes a record with one diagnostic naming it: nothing is
+skipped silently.
 """
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
+import errno
 import gc
 import multiprocessing as mp
 import os
-from collections.abc import Iterable, Sequence
+import signal
+import stat
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,33 +50,156 @@ SPEC_SUFFIXES = (".modelspec.yaml", ".modelspec.yml")
 SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__"})
 #: Default largest spec file read, in bytes (1 MiB). Larger files get ``file-too-large``.
 DEFAULT_MAX_FILE_SIZE = 1024 * 1024
+#: Most diagnostics listed for one file; a last one says how many more there are.
+MAX_PROBLEMS_PER_FILE = 100
 
 
 def is_spec_name(name: str) -> bool:
     return name.lower().endswith(SPEC_SUFFIXES)
 
 
-def discover(root: str) -> list[str]:
-    """Spec files under ``root``, sorted so that every run sees the same order.
+@dataclass(frozen=True)
+class Found:
+    """What discovery found under the specs folders."""
+
+    files: dict[str, str | None]
+    """Spec files to read: path -> the path to open (the real path of a followed
+    link; None: the path itself)."""
+    skipped: dict[str, Problem]
+    """Entries not read, each with the problem that says why."""
+
+
+def discover(root: str, inside: Sequence[str] | None = None) -> Found:
+    """Spec files under ``root``, and the entries skipped there, in a stable order.
+
+    ``inside`` are the real paths of every specs folder, a link may lead into any of
+    them (default: ``root``). See the module docstring for what is followed.
 
     Paths are plain strings here and in :class:`SpecFile`: with ten thousand files,
     ``pathlib`` objects cost more than reading the files.
     """
-    found: list[str] = []
+    walk = _Walk(tuple(inside) if inside is not None else (os.path.realpath(root),))
     pending = [root]
     while pending:
         folder = pending.pop()
         try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue  # an unreadable folder holds no file we could account for
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError as error:
+            walk.skipped[folder] = _skip(
+                Code.FOLDER_NOT_READ,
+                f"cannot list the folder: {_reason(error)}; spec files in it are not read",
+                "make the folder readable, or move the specs out of it",
+            )
+            continue
         for entry in entries:
+            try:
+                walk.sort(entry, pending)
+            except OSError as error:  # the entry changed or vanished while we looked
+                if is_spec_name(entry.name):
+                    walk.skipped[entry.path] = _skip(
+                        Code.UNREADABLE, f"cannot read the file: {_reason(error)}"
+                    )
+    return Found(dict(sorted(walk.files.items())), dict(sorted(walk.skipped.items())))
+
+
+class _Walk:
+    """What discovery has found so far, and where links may lead."""
+
+    def __init__(self, real_roots: tuple[str, ...]) -> None:
+        self.real_roots = real_roots
+        self.prefixes = tuple(r.rstrip(os.sep) + os.sep for r in real_roots)
+        self.files: dict[str, str | None] = {}
+        self.skipped: dict[str, Problem] = {}
+
+    def sort(self, entry: os.DirEntry[str], pending: list[str]) -> None:
+        """One folder entry: a folder to enter, a file to read, or an entry skipped."""
+        spec_named = is_spec_name(entry.name)
+        if not entry.is_symlink():  # the usual case: answered from the listing, no call
             if entry.is_dir(follow_symlinks=False):
-                if not entry.name.startswith(".") and entry.name not in SKIPPED_FOLDERS:
+                if _enters(entry.name):
                     pending.append(entry.path)
-            elif is_spec_name(entry.name) and entry.is_file():
-                found.append(entry.path)
-    return sorted(found)
+            elif spec_named:
+                if entry.is_file(follow_symlinks=False):
+                    self.files[entry.path] = None
+                else:
+                    mode = entry.stat(follow_symlinks=False).st_mode
+                    self.skipped[entry.path] = _not_a_file(mode)
+            return
+        try:
+            real = os.path.realpath(entry.path, strict=True)
+            mode = os.stat(real).st_mode
+        except OSError as error:
+            if spec_named:
+                self.skipped[entry.path] = _broken_link(error)
+            return  # any other broken link is nothing we would have read
+        outside = real not in self.real_roots and not real.startswith(self.prefixes)
+        if stat.S_ISDIR(mode):
+            if outside and _enters(entry.name):
+                self.skipped[entry.path] = _skip(
+                    Code.FOLDER_NOT_READ,
+                    "a symbolic link to a folder outside the specs folders: not entered",
+                    "add that folder to the specs folders (specs_dir) to read its specs",
+                )
+            return  # inside: its files are read where they really are
+        if not spec_named:
+            return
+        if outside:
+            self.skipped[entry.path] = _skip(
+                Code.LINK_OUTSIDE,
+                "a symbolic link to a file outside the specs folders: not read",
+                "copy the spec into the specs folder, or add its folder to the specs folders",
+            )
+        elif not stat.S_ISREG(mode):
+            self.skipped[entry.path] = _not_a_file(mode)
+        else:
+            self.files[entry.path] = real
+
+
+def _enters(name: str) -> bool:
+    """Whether discovery goes into a folder of this name."""
+    return not name.startswith(".") and name not in SKIPPED_FOLDERS
+
+
+def _broken_link(error: OSError) -> Problem:
+    if error.errno in (errno.ENOENT, errno.ENOTDIR):
+        message = "a broken symbolic link: its target does not exist"
+    elif error.errno == errno.ELOOP:
+        message = "a symbolic link that loops"
+    else:
+        message = f"cannot follow the symbolic link: {_reason(error)}"
+    return _skip(
+        Code.UNREADABLE,
+        message,
+        "point the link at a spec file inside the specs folder, or remove it",
+    )
+
+
+def _skip(code: Code, message: str, hint: str = "") -> Problem:
+    return Problem(code, 1, 1, message, hint)
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror or type(error).__name__
+
+
+def _not_a_file(mode: int) -> Problem:
+    kind = (
+        "a named pipe"
+        if stat.S_ISFIFO(mode)
+        else "a device"
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "a socket"
+        if stat.S_ISSOCK(mode)
+        else "a folder"
+        if stat.S_ISDIR(mode)
+        else "not a regular file"
+    )
+    return _skip(
+        Code.NOT_A_FILE,
+        f"{kind}, not a regular file: not read",
+        "a spec is a regular file; rename or remove this entry",
+    )
 
 
 @dataclass(eq=False)
@@ -84,8 +229,9 @@ class SpecFile:
 
     @property
     def rel(self) -> str:
-        """Path relative to its specs folder, with forward slashes."""
-        return _relative(self.path, self.root) or os.path.basename(self.path)
+        """Path relative to its specs folder, with forward slashes (as text: see
+        :func:`text_path`)."""
+        return text_path(_relative(self.path, self.root) or os.path.basename(self.path))
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -114,19 +260,44 @@ class SpecFile:
         return self._document.where(path)
 
     def add(self, problem: Problem) -> None:
-        self.diagnostics.append(
-            Diagnostic(
-                file=self.display,
-                line=problem.line,
-                column=problem.column,
-                severity=severity_of(problem.code),
-                code=problem.code,
-                message=problem.message,
-                path=dotted(problem.path),
-                hint=problem.hint,
+        bisect.insort(self.diagnostics, self._diagnostic(problem), key=sort_key)
+
+    def add_all(self, problems: Sequence[Problem], omitted: int = 0) -> None:
+        """Add ``problems`` (the ones from reading and checking the file), keeping the
+        first :data:`MAX_PROBLEMS_PER_FILE` in the file; ``omitted`` were not even
+        worded. A last diagnostic says how many more there are."""
+        made = sorted(map(self._diagnostic, problems), key=sort_key)
+        if len(made) > MAX_PROBLEMS_PER_FILE:
+            omitted += len(made) - MAX_PROBLEMS_PER_FILE
+            made = made[:MAX_PROBLEMS_PER_FILE]
+        self.diagnostics.extend(made)
+        if omitted and made:
+            last = made[-1]  # the note sorts last of the file (see ``sort_key``)
+            self.diagnostics.append(
+                self._diagnostic(
+                    Problem(
+                        Code.TOO_MANY_PROBLEMS,
+                        last.line,
+                        last.column,
+                        f"{omitted:,} more problems in this file are not listed "
+                        f"(the first {MAX_PROBLEMS_PER_FILE} are)",
+                        "fix these and check the file again",
+                    )
+                )
             )
-        )
         self.diagnostics.sort(key=sort_key)
+
+    def _diagnostic(self, problem: Problem) -> Diagnostic:
+        return Diagnostic(
+            file=self.display,
+            line=problem.line,
+            column=problem.column,
+            severity=severity_of(problem.code),
+            code=problem.code,
+            message=problem.message,
+            path=dotted(problem.path),
+            hint=problem.hint,
+        )
 
     def compact(self) -> SpecFile:
         """The record without its text, data and model: what checking a catalog needs."""
@@ -166,9 +337,19 @@ def _relative(path: str, folder: str) -> str | None:
 
 
 def display_path(path: str, base: str | None) -> str:
-    """``path`` relative to ``base`` when it is inside it, else as it is."""
+    """``path`` relative to ``base`` when it is inside it, else as it is (as text)."""
     shown = _relative(path, base) if base is not None else None
-    return shown if shown is not None else path.replace(os.sep, "/")
+    return text_path(shown if shown is not None else path.replace(os.sep, "/"))
+
+
+def text_path(path: str) -> str:
+    """A path as text that can be written anywhere: the bytes of a file name that is
+    not UTF-8 (which Python keeps as lone surrogates) are written ``\\xff``."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return path
 
 
 def load_file(
@@ -177,10 +358,17 @@ def load_file(
     *,
     base: str | None = None,
     max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+    found: bool = False,
+    read_from: str | None = None,
 ) -> SpecFile:
-    """Read, parse and validate one file. Never raises for anything the file contains."""
+    """Read, parse and validate one file. Never raises for anything the file contains.
+
+    ``found``: the file was found by :func:`discover` (not named by the user): it is
+    opened only when it is a regular file, from ``read_from`` when given (the real
+    path of a link discovery followed), else without following a link.
+    """
     spec = SpecFile(path=path, root=root, display=display_path(path, base))
-    raw = read_bytes(spec, max_file_size)
+    raw = read_bytes(spec, max_file_size, found, read_from)
     return spec if raw is None else load_bytes(spec, raw)
 
 
@@ -193,12 +381,12 @@ def load_bytes(spec: SpecFile, raw: bytes) -> SpecFile:
     spec.source = text
     data = read_fast(raw, text)
     if data is not None:
-        model, problems = validate(data, spec.where)
+        # Problems are worded below, from a read that knows every position.
+        model, problems, _ = validate(data, spec.where, limit=0)
         if model is not None:
             spec.name = model.metadata.name
             _conform(spec, data, model)
-            for problem in problems:
-                spec.add(problem)
+            spec.add_all(problems)
             return spec
     # Something is off (or the fast reader could not vouch for the text): read it
     # again with positions and report everything.
@@ -206,8 +394,6 @@ def load_bytes(spec: SpecFile, raw: bytes) -> SpecFile:
     spec._document = document
     spec.data = document.data
     spec.name = _name_of(document.data)
-    for problem in document.problems:
-        spec.add(problem)
     if document.empty and not document.problems:
         spec.add(
             Problem(
@@ -220,26 +406,36 @@ def load_bytes(spec: SpecFile, raw: bytes) -> SpecFile:
         )
         return spec
     if document.data is None and document.problems:
+        spec.add_all(document.problems)
         return spec
-    model, problems = validate(document.data, document.where)
+    # One message per place: a YAML problem there already explains the value.
     taken = {p.path for p in document.problems if p.path}
-    for problem in problems:
-        # One message per place: a YAML problem there already explains the value.
-        if problem.path not in taken:
-            spec.add(problem)
+    model, problems, omitted = validate(
+        document.data, document.where, limit=MAX_PROBLEMS_PER_FILE, skip=taken
+    )
+    spec.add_all(document.problems + problems, omitted)
     if model is not None and not spec.errors:
         _conform(spec, document.data, model)
     return spec
 
 
-def read_bytes(spec: SpecFile, max_file_size: int) -> bytes | None:
+def read_bytes(
+    spec: SpecFile, max_file_size: int, found: bool = False, read_from: str | None = None
+) -> bytes | None:
     """The bytes of ``spec``'s file; None, with the problem added, when it cannot be
-    read or is over ``max_file_size``."""
+    read or is over ``max_file_size``. ``found`` and ``read_from``: see :func:`load_file`."""
     try:
-        raw = _read_at_most(spec.path, max_file_size + 1)
+        raw = _read_at_most(read_from or spec.path, max_file_size + 1, found)
+    except _NotRegular as error:
+        spec.add(_not_a_file(error.mode))
+        return None
     except OSError as error:
-        reason = error.strerror or type(error).__name__
-        spec.add(Problem(Code.UNREADABLE, 1, 1, f"cannot read the file: {reason}"))
+        if found and error.errno == errno.ELOOP and read_from is None:
+            # It was a file when listed, and is a link now: not followed.
+            message = "the file became a symbolic link while being read: not read"
+        else:
+            message = f"cannot read the file: {_reason(error)}"
+        spec.add(Problem(Code.UNREADABLE, 1, 1, message))
         return None
     if len(raw) > max_file_size:
         try:
@@ -267,18 +463,30 @@ def too_large(spec: SpecFile, size: int, max_file_size: int) -> None:
 
 
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)  # O_BINARY: Windows only
+# A discovered file: never through a link at its own path, never waiting on a pipe.
+_FOUND_FLAGS = _READ_FLAGS | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 
 
-def _read_at_most(path: str, limit: int) -> bytes:
+class _NotRegular(Exception):  # noqa: N818 - a signal between two functions here
+    def __init__(self, mode: int) -> None:
+        self.mode = mode
+
+
+def _read_at_most(path: str, limit: int, regular_only: bool = False) -> bytes:
     """Up to ``limit`` bytes of the file at ``path``.
 
     Asks for the file's size first: ``read(limit)`` would allocate ``limit`` bytes
     (1 MiB) for every 2 KB spec, which cost more than the rest of the read.
-    Reads until the end or the limit, so a pipe or a growing file is read right too.
+    Reads until the end or the limit, so a pipe or a growing file is read right too
+    (a file the user named; with ``regular_only``, anything but a regular file raises
+    :class:`_NotRegular` before a byte is read).
     """
-    fd = os.open(path, _READ_FLAGS)
+    fd = os.open(path, _FOUND_FLAGS if regular_only else _READ_FLAGS)
     try:
-        wanted = min(os.fstat(fd).st_size + 1, limit)
+        info = os.fstat(fd)
+        if regular_only and not stat.S_ISREG(info.st_mode):
+            raise _NotRegular(info.st_mode)
+        wanted = min(info.st_size + 1, limit)
         parts: list[bytes] = []
         got = 0
         while got < limit:
@@ -344,16 +552,17 @@ class LoadCache:
         self.hits = 0
         self.misses = 0
 
-    def load(self, path: str, root: str, base: str | None, max_file_size: int) -> SpecFile:
+    def load(self, item: Item, base: str | None, max_file_size: int) -> SpecFile:
+        path, root, _, _ = item
         try:
-            stat = os.stat(path)
-            key = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+            info = os.stat(path)
+            key = (info.st_mtime_ns, info.st_size, info.st_ino)
         except OSError:
-            return load_file(path, root, base=base, max_file_size=max_file_size)
+            return _load_item(item, base, max_file_size)
         entry = self._entries.get(path)
         if entry is None or entry[0] != key or entry[1].root != root:
             self.misses += 1
-            spec = load_file(path, root, base=base, max_file_size=max_file_size)
+            spec = _load_item(item, base, max_file_size)
             self._entries[path] = (key, _copy(spec))
             return spec
         self.hits += 1
@@ -369,6 +578,11 @@ def _copy(spec: SpecFile) -> SpecFile:
     return dataclasses.replace(spec, diagnostics=list(spec.diagnostics))
 
 
+#: One file to load: its path, its specs folder, whether discovery found it (else the
+#: user named it), and the path to open when discovery followed a link to it.
+Item = tuple[str, str, bool, str | None]
+
+
 def load_roots(
     roots: Sequence[str | os.PathLike[str]],
     *,
@@ -381,57 +595,121 @@ def load_roots(
 ) -> list[SpecFile]:
     """Load every spec file under ``roots`` and every file in ``files``.
 
+    Entries that discovery skips (see the module docstring) come back as records with
+    the diagnostic that says why, in the same order as the files.
+
     With ``compact``, each file comes back as a compact record (:meth:`SpecFile.compact`)
     as soon as it is checked: ``modelspec validate`` needs no more, and 10,000 specs
     then take 56 MB instead of 417. With ``jobs`` > 1 and many files, the files are
-    loaded by that many processes, and always come back compact. The plugin, which
-    renders the specs, loads in one process and keeps everything.
+    loaded by that many processes (never more than the cores this process may use),
+    and always come back compact. The plugin, which renders the specs, loads in one
+    process and keeps everything.
     """
     shown_from = absolute(base) if base is not None else None
-    wanted: dict[str, str] = {}  # path -> its root; the first root that finds a file keeps it
-    for root in map(absolute, roots):
-        for path in discover(root):
-            wanted.setdefault(path, root)
+    absolute_roots = [absolute(root) for root in roots]
+    real_roots = [os.path.realpath(root) for root in absolute_roots]
+    wanted: dict[str, Item] = {}  # by path; the first root that finds a file keeps it
+    skipped: dict[str, tuple[str, Problem]] = {}
+    for root in absolute_roots:
+        found = discover(root, real_roots)
+        for path, read_from in found.files.items():
+            wanted.setdefault(path, (path, root, True, read_from))
+        for path, problem in found.skipped.items():
+            skipped.setdefault(path, (root, problem))
     for path in map(absolute, files):
-        wanted.setdefault(path, os.path.dirname(path))
-    items = list(wanted.items())
+        wanted.setdefault(path, (path, os.path.dirname(path), False, None))
+    items = list(wanted.values())
+    jobs = min(jobs, usable_cores())
     if jobs > 1 and len(items) >= PARALLEL_FROM and "fork" in mp.get_all_start_methods():
         ModelSpec.model_rebuild()  # build the validator once, before the workers fork
         # Small chunks, handed out as the workers free up: with a few large ones, one
         # worker sat idle for up to 0.1 s at 10,000 specs while the other finished.
         count = max(jobs * 4, len(items) // CHUNK)
         chunks = [items[i::count] for i in range(count)]
-        with mp.get_context("fork").Pool(jobs) as pool:
-            tasks = [(c, shown_from, max_file_size, True) for c in chunks]
-            parts = pool.starmap(_load_many, tasks, chunksize=1)
-        by_path = {spec.path: spec for part in parts for spec in part}
-        return [by_path[path] for path, _ in items]
-    if cache is not None:
-        cache.forget_missing({path for path, _ in items})
-        return [cache.load(path, root, shown_from, max_file_size) for path, root in items]
-    return _load_many(items, shown_from, max_file_size, compact)
+        tasks = [(c, shown_from, max_file_size, True) for c in chunks]
+        parts = in_workers(_load_many, tasks, jobs)
+        loaded = [spec for part in parts for spec in part]
+    elif cache is not None:
+        cache.forget_missing(set(wanted))
+        loaded = [cache.load(item, shown_from, max_file_size) for item in items]
+    else:
+        loaded = _load_many(items, shown_from, max_file_size, compact)
+    for path, (root, problem) in skipped.items():
+        if path not in wanted:
+            record = SpecFile(path=path, root=root, display=display_path(path, shown_from))
+            record.add(problem)
+            loaded.append(record)
+    return sorted(loaded, key=lambda spec: spec.path)
+
+
+def in_workers(work: Callable[..., Any], tasks: Sequence[tuple[Any, ...]], jobs: int) -> list[Any]:
+    """``[work(*task) for task in tasks]``, computed by ``jobs`` forked processes.
+
+    Ctrl-C ends every worker at once: the workers ignore SIGINT (the terminal sends it
+    to each of them) and the pool is terminated when this process gets it, so the
+    ``KeyboardInterrupt`` reaches the caller alone, without a worker's traceback.
+    """
+    # SIGINT is held back while the workers start, so that none gets it before it
+    # ignores it (a worker's traceback); it is delivered here right after.
+    blocked = hasattr(signal, "pthread_sigmask")
+    if blocked:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        pool = mp.get_context("fork").Pool(jobs, initializer=_ignore_sigint)
+    finally:
+        if blocked:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    with pool:
+        try:
+            pending = pool.starmap_async(work, tasks, chunksize=1)
+            # A wait with a timeout: a wait without one cannot be interrupted.
+            while True:
+                try:
+                    return list(pending.get(timeout=0.2))
+                except mp.TimeoutError:
+                    continue
+        except BaseException:
+            pool.terminate()
+            raise
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 #: Fewer files than this are loaded in one process even when ``jobs`` > 1.
 PARALLEL_FROM = 400
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system tells)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def default_jobs() -> int:
     """Worker processes for loading or rendering: the cores this process may use, at
     most 4 (more only add start-up and copying on the machines measured)."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return min(cores, 4)
+    return min(usable_cores(), 4)
 
 
 #: Files per task handed to a worker process, about 30 ms of work.
 CHUNK = 200
 
 
+def _load_item(item: Item, base: str | None, max_file_size: int) -> SpecFile:
+    path, root, found, read_from = item
+    return load_file(
+        path, root, base=base, max_file_size=max_file_size, found=found, read_from=read_from
+    )
+
+
 def _load_many(
-    items: list[tuple[str, str]], base: str | None, max_file_size: int, compact: bool = False
+    items: list[Item], base: str | None, max_file_size: int, compact: bool = False
 ) -> list[SpecFile]:
     # The loader allocates millions of small acyclic objects; the cyclic garbage
     # collector's passes over them cost more than the parsing (measured: 2x at 10,000
@@ -439,9 +717,7 @@ def _load_many(
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        specs = (
-            load_file(path, root, base=base, max_file_size=max_file_size) for path, root in items
-        )
+        specs = (_load_item(item, base, max_file_size) for item in items)
         return [spec.compact() for spec in specs] if compact else list(specs)
     finally:
         if was_enabled:

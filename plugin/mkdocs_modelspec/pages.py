@@ -7,17 +7,21 @@ therefore publish the same content at the same paths.
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import hashlib
 import json
 import math
 import multiprocessing as mp
 import os
 import posixpath
+import stat
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from . import __version__
 from .capacity import Accelerators, assess
@@ -27,11 +31,12 @@ from .drift import Report, compare, model_json, workload_json
 from .drift import Settings as DriftSettings
 from .format import json_schema
 from .history import NOT_READ, History
-from .loading import SpecFile, default_jobs
+from .loading import SpecFile, default_jobs, in_workers
+from .names import shown, slugify
 from .observed import Observations
 from .readiness import Settings, Subject, evaluate
 from .rendering import ASSETS, environment, render
-from .views import ModelView, Sources, model_views, slugify
+from .views import ModelView, Sources, model_views
 from .views.changes import changes_page
 from .views.drift import drift_page, drift_section
 from .views.fields import fields_page
@@ -117,6 +122,20 @@ def normalise_prefix(prefix: str) -> str:
     return "/".join(parts) + "/" if parts else ""
 
 
+def _owned_page_names(prefix: str) -> dict[str, str]:
+    """Page names a model cannot have in the pages' folder ``prefix``, because a page or
+    download of it would replace a file the site itself publishes there (``models``
+    when the prefix is empty: ``models.json``), each with that file."""
+    owned = {}
+    for path in (MODELS_JSON, SCHEMA_JSON, *(ASSET_FOLDER + name for name in ASSET_NAMES)):
+        if path.startswith(prefix):
+            rest = path[len(prefix) :]
+            stem, _, extension = rest.rpartition(".")
+            if "/" not in rest and extension in ("md", "yaml", "json"):
+                owned[stem] = path
+    return owned
+
+
 class Site:
     """The catalog as a site: its views, and what each page and file holds."""
 
@@ -136,7 +155,16 @@ class Site:
         self.options = options
         self.prefix = normalise_prefix(options.prefix)
         self.env = environment(options.custom_templates)
-        self.views = model_views(catalog, options.sources)
+        owned = _owned_page_names(self.prefix)
+        self.views = model_views(catalog, options.sources, frozenset(owned))
+        #: Warnings for the build log: models whose page name the site's own files took.
+        self.notices = [
+            f"model {shown(view.name)} has the page {self.prefix}{view.slug}: its name "
+            f"would have put one of its files at {owned[view.wanted]}, which the "
+            "site itself publishes (rename the model, or change the plugin's prefix)"
+            for view in self.views
+            if view.wanted in owned
+        ]
         self.by_spec = {v.spec: v for v in self.views}
         self.history = history or NOT_READ
         self.table = Accelerators(options.accelerators)
@@ -229,8 +257,7 @@ class Site:
         else:
             _RENDERING.append((self, backlinks))
             try:
-                with mp.get_context("fork").Pool(jobs) as pool:
-                    parts = pool.map(_render_task, tasks, chunksize=1)
+                parts = in_workers(_render_task, [(task,) for task in tasks], jobs)
             finally:
                 _RENDERING.clear()
         overviews = [page for part in parts for page in part if isinstance(page, Page)]
@@ -613,17 +640,181 @@ def _json_safe(value: Any) -> Any:
 
 
 def edit_path(spec: SpecFile, docs_dir: str) -> str:
-    """The spec's path relative to the docs folder, for the page's "edit" link."""
-    return os.path.relpath(spec.path, docs_dir).replace(os.sep, "/")
+    """The spec's path relative to the docs folder, for the page's "edit" link.
+
+    Percent-encoded: themes join it to ``repo_url`` and print the result in an
+    ``href`` as it is, and a file name may hold quotes, ``<``, ``#`` or spaces (or
+    bytes that are not UTF-8: they are encoded as the bytes they are).
+    """
+    path = os.path.relpath(spec.path, docs_dir).replace(os.sep, "/")
+    return quote(path.encode("utf-8", "surrogateescape"), safe="/")
 
 
-def write(site: Site, out_dir: Path) -> list[str]:
-    """Write every page and file under ``out_dir`` (``modelspec generate``)."""
-    written = []
+#: The record of what ``modelspec generate`` wrote, in its output folder (a dot file:
+#: MkDocs does not publish it).
+MANIFEST = ".modelspec-generated.json"
+
+
+@dataclass
+class Written:
+    """What :func:`write` did in the output folder (paths relative to it)."""
+
+    written: list[str] = field(default_factory=list)
+    """Files written, or already holding what they should."""
+    kept: list[tuple[str, str]] = field(default_factory=list)
+    """Files at a generated path that are not generate's own, left as they are, each
+    with the reason."""
+    removed: list[str] = field(default_factory=list)
+    """Files generate wrote before for pages that are gone (a deleted spec)."""
+
+
+class WriteError(OSError):
+    """A file could not be written (a full disk, a folder that is not writable); the
+    message names it."""
+
+
+def write(site: Site, out_dir: Path) -> Written:
+    """Write every page and file under ``out_dir`` (``modelspec generate``), and only
+    what is generate's own.
+
+    ``out_dir/.modelspec-generated.json`` records each file written and a digest of
+    what it held. A file at a generated path that this record does not name, or that
+    changed since (a handwritten page, your own ``models.json``, a page you edited) is
+    kept and reported; so is a symbolic link, and anything that is not a regular file.
+    A recorded file no longer generated (the page of a deleted spec) is removed, if it
+    is unchanged. Each file is written whole or not at all (written beside, then
+    renamed); :class:`WriteError` says which file could not be, and the record then
+    names what was written until then.
+    """
     outputs = {page.src_uri: page.content for page in site.pages()} | site.files()
-    for src_uri, text in outputs.items():
-        target = out_dir / src_uri
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise WriteError(f"cannot make the folder {out_dir}: {error.strerror}") from None
+    manifest = out_dir / MANIFEST
+    owned = _read_manifest(manifest)
+    previous = dict(owned)
+    done = Written()
+    top = os.path.realpath(out_dir)
+    failed: WriteError | None = None
+    try:
+        for src_uri, text in outputs.items():
+            data = text.encode("utf-8")
+            reason = _write_own(out_dir / src_uri, data, previous.get(src_uri), top)
+            if reason is None:
+                owned[src_uri] = _digest(data)
+                done.written.append(src_uri)
+            else:
+                owned.pop(src_uri, None)
+                done.kept.append((src_uri, reason))
+        for src_uri in sorted(set(previous) - set(outputs)):
+            owned.pop(src_uri, None)
+            removed = _remove_own(out_dir, src_uri, previous[src_uri])
+            if removed:
+                done.removed.append(src_uri)
+            elif removed is False:
+                done.kept.append((src_uri, "changed since generated, for a spec now gone"))
+    except WriteError as error:
+        failed = error
+    record = {"generator": f"mkdocs-modelspec {__version__}", "files": owned}
+    try:  # after a failure too: the files written until then are generate's own
+        save(manifest, json.dumps(record, indent=1, sort_keys=True).encode())
+    except WriteError as error:
+        failed = failed or error
+    if failed is not None:
+        raise failed
+    return done
+
+
+def _read_manifest(path: Path) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return {}  # none yet (or unreadable): every file already there is kept
+    files = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(files, dict):
+        return {}
+    return {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _write_own(target: Path, data: bytes, recorded: str | None, top: str) -> str | None:
+    """Write ``data`` at ``target`` if the file there is generate's own (or there is
+    none); else return why it is kept."""
+    parent = os.path.realpath(target.parent)
+    if parent != top and not parent.startswith(top.rstrip(os.sep) + os.sep):
+        return "its folder leads out of the output folder through a symbolic link"
+    try:
+        info = target.lstat()
+    except FileNotFoundError:
+        info = None
+    except OSError as error:
+        return f"cannot look at it: {error.strerror}"
+    if info is not None:
+        if not stat.S_ISREG(info.st_mode):
+            return "a symbolic link" if stat.S_ISLNK(info.st_mode) else "not a regular file"
+        try:
+            current = _digest(target.read_bytes())
+        except OSError as error:
+            return f"cannot read it: {error.strerror}"
+        if current == _digest(data):
+            return None  # already what it should be
+        if recorded is None:
+            return "not written by modelspec generate"
+        if current != recorded:
+            return "changed since modelspec generate wrote it"
+    try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-        written.append(src_uri)
-    return written
+    except (FileExistsError, NotADirectoryError):
+        return "a file stands where its folder would be"
+    except OSError as error:
+        raise WriteError(f"cannot make the folder {target.parent}: {error.strerror}") from None
+    save(target, data)
+    return None
+
+
+def _remove_own(out_dir: Path, src_uri: str, recorded: str) -> bool | None:
+    """Remove a file generate wrote before and no longer writes, if it is unchanged,
+    then the folders that this leaves empty. False: it changed, and is kept; None:
+    it is gone already."""
+    target = out_dir / src_uri
+    try:
+        if not target.is_symlink() and not target.exists():
+            return None
+        if not target.is_file() or target.is_symlink() or _digest(target.read_bytes()) != recorded:
+            return False
+        target.unlink()
+    except OSError:
+        return False
+    folder = target.parent
+    while folder != out_dir and out_dir in folder.parents:
+        try:
+            folder.rmdir()  # only when empty
+        except OSError:
+            break
+        folder = folder.parent
+    return True
+
+
+def save(target: Path, data: bytes) -> None:
+    """Write ``target`` whole or not at all: beside it first, then renamed over it.
+
+    What is not a regular file (a device such as ``/dev/stdout``, a named pipe, a
+    symbolic link) is written into, never replaced.
+    """
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        if target.is_symlink() or (target.exists() and not target.is_file()):
+            with open(target, "wb") as handle:
+                handle.write(data)
+            return
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, target)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise WriteError(f"cannot write {target}: {error.strerror or error}") from None

@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+import stat
+import threading
 import time
 from collections import defaultdict
 from typing import Any
@@ -20,14 +22,18 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
+from watchdog.events import FileSystemEventHandler
 
 from .catalog import build_catalog
 from .config import ModelSpecConfig, drift_settings
+from .diagnostics import printable
 from .history import Commit, not_read, read_history
 from .loading import LoadCache, display_path, load_roots
 from .observed import read_observed
 from .pages import (
     ASSET_FOLDER,
+    MODELS_JSON,
+    SCHEMA_JSON,
     Backlink,
     Options,
     Site,
@@ -59,6 +65,7 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
         self.history_cache: dict[tuple[str, ...], list[Commit]] | None = None
         self.spent = 0.0  # seconds spent in this plugin during the current build
         self.stats = ""
+        self.watch: _SpecsWatch | None = None  # under `mkdocs serve`
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance across the rebuilds of `mkdocs serve`,
@@ -102,7 +109,7 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
         catalog = build_catalog(specs, self.roots)
         for diagnostic in catalog.diagnostics:
             # Warnings make `mkdocs build --strict` fail, as a broken spec should.
-            log.warning(diagnostic.format())
+            log.warning(diagnostic.format())  # control characters shown escaped
         # One `git log` for every specs folder, whatever the size of the catalog.
         history = (
             read_history(
@@ -141,8 +148,10 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
             history,
             observed=observed,
         )
-        for line in shortfalls(site.views):
-            log.warning(line)  # a model below its required level fails --strict
+        for line in [*site.notices, *shortfalls(site.views)]:
+            # A model below its required level fails --strict; so does a model whose
+            # page had to move aside for the site's own files.
+            log.warning(printable(line))
         for diagnostic in site.observed_diagnostics:
             # Bad observed input is a problem of the site's inputs (--strict fails);
             # drift itself is news about the clusters, shown on the pages, not a failure.
@@ -172,6 +181,11 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
         for src_uri, text in site.files().items():
             if files.get_file_from_path(src_uri) is None:
                 files.append(File.generated(config, src_uri, content=text))
+            elif src_uri in (MODELS_JSON, SCHEMA_JSON) or src_uri.startswith(ASSET_FOLDER):
+                log.warning(
+                    f"{src_uri} is a handwritten file at the path of one the plugin "
+                    "publishes: keeping the handwritten file"
+                )
         invalid = sum(1 for s in specs if not s.valid)
         self.stats = f"{len(specs)} specs ({read} read), {invalid} invalid, "
         self.stats += f"{len(catalog.diagnostics)} problems"
@@ -239,7 +253,7 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
         rewritten, mistakes = rewrite(markdown, resolve, embed)
         where = os.path.relpath(page.file.abs_src_path or page.file.src_uri)
         for mistake in mistakes:
-            log.warning(f"{where}:{mistake.line}: {mistake.message}")
+            log.warning(printable(f"{where}:{mistake.line}: {mistake.message}"))
         return rewritten
 
     def on_page_content(
@@ -280,9 +294,10 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.config.enabled:
-            for root in [*self.roots, *(self.observed or [])]:
-                if os.path.exists(root):
-                    server.watch(root)
+            for path in self.observed or []:
+                if os.path.exists(path):
+                    server.watch(path)
+            self.watch = _SpecsWatch(server, self.roots)
         return server
 
 
@@ -299,6 +314,66 @@ def _drift_summary(site: Site) -> str:
         f"{statuses.count('not seen')} not seen running, {statuses.count('match')} as "
         f"declared; {count(unmatched, 'workload')} running, not declared"
     )
+
+
+class _SpecsWatch:
+    """Keeps ``mkdocs serve`` watching each specs folder, even one that is deleted and
+    made again, or that did not exist when the server started.
+
+    MkDocs' watch of a folder ends when the folder is deleted (watchdog stops
+    polling it). The folder that holds each specs folder is watched too, without its
+    subfolders; when a specs folder appears, disappears or is replaced there, its
+    watch is set up again and the site rebuilt.
+    """
+
+    def __init__(self, server: Any, roots: list[str]) -> None:
+        self.server = server
+        self.armed: dict[str, tuple[int, int] | None] = {}
+        self.lock = threading.Lock()
+        for root in roots:
+            self._arm(root)
+        handler = FileSystemEventHandler()
+        handler.on_any_event = self._changed  # type: ignore[method-assign]
+        for parent in sorted({os.path.dirname(root) for root in roots}):
+            if os.path.isdir(parent):
+                server.observer.schedule(handler, parent, recursive=False)
+
+    def _arm(self, root: str) -> None:
+        now = _identity(root)
+        if self.armed.get(root) is not None:
+            self.server.unwatch(root)
+        if now is not None:
+            self.server.watch(root)
+        self.armed[root] = now
+
+    def _changed(self, event: Any) -> None:
+        with self.lock:
+            moved = [root for root, seen in self.armed.items() if _identity(root) != seen]
+            for root in moved:
+                self._arm(root)
+        if moved:
+            log.info(f"specs folder changed: {', '.join(printable(r) for r in moved)}")
+            _request_rebuild(self.server)
+
+
+def _identity(folder: str) -> tuple[int, int] | None:
+    """Which folder is at this path now (None when there is none)."""
+    try:
+        info = os.stat(folder)
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino) if stat.S_ISDIR(info.st_mode) else None
+
+
+def _request_rebuild(server: Any) -> None:
+    """Ask the live-reload server for a rebuild, as its own watches do (MkDocs and
+    ProperDocs 1.6 have no public call for it)."""
+    condition = getattr(server, "_rebuild_cond", None)
+    if condition is None:  # pragma: no cover - another server: its watches still work
+        return
+    with condition:
+        server._want_rebuild = True
+        condition.notify_all()
 
 
 def _escape_toc(items: Any) -> None:

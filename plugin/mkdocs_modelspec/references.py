@@ -12,9 +12,12 @@ Embeds, each alone on its line
     table narrowed by any of the filters; ``<!-- modelspec:hardware ... -->``: the
     hardware tables narrowed the same way.
 
-Nothing inside fenced code blocks or code spans is touched. An unknown model, section
-or embed is a :class:`Mistake` (the plugin logs it as a warning with page and line,
-so ``mkdocs build --strict`` fails).
+Nothing inside fenced or indented code blocks or code spans is touched. An embed
+indented inside a list item or an admonition is rendered at that indentation. An
+unknown model, section or embed kind (``modelspec:Card`` too: kinds are lower case),
+an embed with more words than it takes, and a link with no model name
+(``[x](modelspec:)``) are each a :class:`Mistake` (the plugin logs it as a warning
+with page and line, so ``mkdocs build --strict`` fails).
 """
 
 from __future__ import annotations
@@ -32,10 +35,15 @@ ANCHORS = frozenset(anchor for anchor, _ in SECTIONS) | {"history", "declared-vs
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1(?!`)")
 _LINK = re.compile(
-    r"\]\(\s*<?modelspec:([^\s)#>]+)(?:#([^\s)>]*))?>?(\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
+    r"\]\(\s*<?modelspec:([^\s)#>]*)(?:#([^\s)>]*))?>?(\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
 )
-_DEFINITION = re.compile(r"^(\s{0,3}\[[^\]]+\]:\s*)<?modelspec:([^\s#>]+)(?:#(\S*?))?>?(\s.*)?$")
-_EMBED = re.compile(r"^\s*<!--\s*modelspec:([a-z]+)\b(.*?)-->\s*$")
+_DEFINITION = re.compile(r"^(\s{0,3}\[[^\]]+\]:\s*)<?modelspec:([^\s#>]*)(?:#(\S*?))?>?(\s.*)?$")
+_EMBED = re.compile(r"^(\s*)<!--\s*modelspec:([^\s>]*?)(\s.*?)?-->\s*$")
+# Lines after which indented lines are the block's content, not code: list items,
+# admonitions and collapsible blocks (`!!!`, `???`), content tabs (`===`), footnotes.
+_CONTAINER = re.compile(r"^ {0,3}(?:[-*+]\s|\d{1,9}[.)]\s|!!!|\?\?\?|===|\[\^[^\]]+\]:)")
+#: The embeds: kind -> the most words each takes (None: any number of filters).
+EMBEDS: dict[str, int | None] = {"card": 1, "section": 2, "catalog": None, "hardware": None}
 
 
 @dataclass(frozen=True)
@@ -55,14 +63,44 @@ class Mistake:
     message: str
 
 
-def _lines(markdown: str) -> Iterator[tuple[int, str, bool]]:
-    """(line number, line, inside fenced code) for each line."""
+def _indent(line: str) -> int:
+    """Columns of indentation (a tab counts to the next multiple of 4)."""
+    width = 0
+    for char in line:
+        if char == " ":
+            width += 1
+        elif char == "\t":
+            width += 4 - width % 4
+        else:
+            break
+    return width
+
+
+def _lines(markdown: str) -> Iterator[tuple[int, str, bool, bool]]:
+    """(line number, line, inside code, inside a container) for each line.
+
+    Code is a fenced code block, or an indented one (indented 4 columns after a
+    blank line, outside a container). A container is a list item or an admonition,
+    whose content is indented so."""
     fence: str | None = None
+    indented = False  # inside an indented code block
+    after_blank = True
+    container = False
     for number, line in enumerate(markdown.split("\n"), start=1):
+        blank = not line.strip()
+        if fence is None:
+            deep = not blank and _indent(line) >= 4
+            if indented and (blank or deep):
+                yield number, line, True, False
+                continue
+            indented = deep and after_blank and not container
+            if indented:
+                yield number, line, True, False
+                continue
         match = _FENCE.match(line)
         if fence is None and match:
             fence = match.group(1)
-            yield number, line, True
+            yield number, line, True, container
             continue
         if fence is not None:
             closes = (
@@ -73,9 +111,15 @@ def _lines(markdown: str) -> Iterator[tuple[int, str, bool]]:
             )
             if closes:
                 fence = None
-            yield number, line, True
+            yield number, line, True, container
             continue
-        yield number, line, False
+        if not blank and _indent(line) < 4:
+            # A block at the margin starts a container, or ends one after a blank
+            # line (a line right after a list item continues it).
+            container = bool(_CONTAINER.match(line)) or (container and not after_blank)
+        # A heading is a block of one line: an indented line after it is code too.
+        after_blank = blank or (_indent(line) < 4 and line.lstrip().startswith("#"))
+        yield number, line, False, container and _indent(line) >= 4
 
 
 def _outside_code(line: str) -> list[tuple[int, int]]:
@@ -91,16 +135,16 @@ def _outside_code(line: str) -> list[tuple[int, int]]:
 def scan(markdown: str) -> list[Found]:
     """Every link to a model and every embed in a page."""
     found = []
-    for number, line, in_code in _lines(markdown):
+    for number, line, in_code, _ in _lines(markdown):
         if in_code:
             continue
         embed = _EMBED.match(line)
         if embed:
             try:
-                words = tuple(shlex.split(embed.group(2)))
+                words = tuple(shlex.split(embed.group(3) or ""))
             except ValueError:
-                words = tuple(embed.group(2).split())
-            found.append(Found(number, embed.group(1), words))
+                words = tuple((embed.group(3) or "").split())
+            found.append(Found(number, embed.group(2), words))
             continue
         definition = _DEFINITION.match(line)
         if definition:
@@ -110,6 +154,22 @@ def scan(markdown: str) -> list[Found]:
             for match in _LINK.finditer(line, start, end):
                 found.append(Found(number, "link", (match.group(1), match.group(2) or "")))
     return found
+
+
+def _check_embed(kind: str, words: tuple[str, ...]) -> None:
+    """Raise ValueError, with what to write, for an unknown kind or too many words."""
+    if kind not in EMBEDS:
+        known = ", ".join(EMBEDS)
+        if kind.lower() in EMBEDS:
+            raise ValueError(f"unknown embed modelspec:{kind}: write modelspec:{kind.lower()}")
+        raise ValueError(f"unknown embed modelspec:{kind} (one of {known})")
+    most = EMBEDS[kind]
+    if most is not None and len(words) > most:
+        takes = "a model name" if most == 1 else "a model name and a section"
+        extra = " ".join(words[most:])
+        raise ValueError(
+            f"modelspec:{kind} takes {takes}; it also got: {extra} (quote a name that holds spaces)"
+        )
 
 
 #: Turns a model name and a section into a link target, or raises ValueError.
@@ -125,23 +185,35 @@ def rewrite(markdown: str, resolve: Resolve, embed: Embed) -> tuple[str, list[Mi
 
     def target(number: int, name: str, section: str) -> str | None:
         try:
+            if not name:
+                raise ValueError(
+                    "a modelspec: link names no model: write modelspec:NAME or "
+                    "modelspec:NAME#SECTION"
+                )
             return resolve(name, section)
         except ValueError as error:
             mistakes.append(Mistake(number, str(error)))
             return None
 
-    for number, line, in_code in _lines(markdown):
+    for number, line, in_code, nested in _lines(markdown):
         if in_code:
             out.append(line)
             continue
         match = _EMBED.match(line)
         if match:
+            indent, kind = match.group(1) if nested else "", match.group(2)
             try:
-                words = tuple(shlex.split(match.group(2)))
-                out.append("\n" + embed(match.group(1), words).strip("\n") + "\n")
+                words = tuple(shlex.split(match.group(3) or ""))
+                _check_embed(kind, words)
+                text = embed(kind, words).strip("\n")
             except ValueError as error:
                 mistakes.append(Mistake(number, str(error)))
                 out.append(line)
+                continue
+            # Indented as the marker is: inside a list item or an admonition, the
+            # embed stays in it.
+            lines = (indent + part if part.strip() else part for part in text.split("\n"))
+            out.append("\n" + "\n".join(lines) + "\n")
             continue
         definition = _DEFINITION.match(line)
         if definition:

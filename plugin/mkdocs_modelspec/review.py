@@ -552,15 +552,23 @@ class _Loader:
         return files, skipped
 
     def working_tree(self) -> dict[str, SpecFile]:
+        """The specs of the working tree, found as the site finds them (links out of
+        the specs folders not followed; every entry skipped kept with its problem)."""
         files: dict[str, SpecFile] = {}
         for root in self.roots:
-            for found in discover(os.path.join(self.top, root)):
-                path = os.path.relpath(found, self.top).replace(os.sep, "/")
+            found = discover(os.path.join(self.top, root))
+            for entry, read_from in found.files.items():
+                path = os.path.relpath(entry, self.top).replace(os.sep, "/")
                 if path in files:
                     continue
                 spec = self.spec(path, root)
-                raw = read_bytes(spec, self.max_file_size)
+                raw = read_bytes(spec, self.max_file_size, True, read_from)
                 files[path] = spec if raw is None else self.load(path, root, raw)
+            for entry, problem in found.skipped.items():
+                path = os.path.relpath(entry, self.top).replace(os.sep, "/")
+                if path not in files:
+                    files[path] = self.spec(path, root)
+                    files[path].add(problem)
         return files
 
 

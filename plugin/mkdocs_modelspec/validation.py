@@ -59,20 +59,19 @@ def _data_path(data: Any, loc: tuple[str | int, ...], missing: bool = False) -> 
     not keys of the data, so the walk stops before them. Only for a ``missing`` error
     does the last part name a key that is not there (the missing field).
     """
-    path: list[str | int] = []
     node = data
     for index, part in enumerate(loc):
-        if (isinstance(node, dict) and part in node) or (
-            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
-        ):
-            node = node[part]  # type: ignore[index]  # checked on the line above
-        elif missing and isinstance(node, dict) and index == len(loc) - 1:
-            path.append(part)  # a missing key: it names the field that is missing
-            break
-        else:
-            break
-        path.append(part)
-    return tuple(path)
+        if isinstance(node, dict):
+            if part in node:
+                node = node[part]
+                continue
+            # A missing key names the field that is missing.
+            return loc if missing and index == len(loc) - 1 else loc[:index]
+        if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+            continue
+        return loc[:index]
+    return loc
 
 
 def _value_at(data: Any, path: Path) -> Any:
@@ -122,48 +121,86 @@ def _at_key(code: Code, where: Where, path: Path, message: str, hint: str = "") 
     return Problem(code, where.key_line, where.key_column, message, hint, path)
 
 
-def _translate(data: Any, errors: Iterable[Any], locate: Locate) -> list[Problem]:
-    problems: list[Problem] = []
+def _translate(
+    data: Any,
+    errors: Iterable[Any],
+    locate: Locate,
+    limit: int | None = None,
+    skip: frozenset[Path] | set[Path] = frozenset(),
+) -> tuple[list[Problem], int]:
+    """Pydantic's errors as problems, at most ``limit`` of them (the first in the file),
+    and how many more there are. Places in ``skip`` already have a problem.
+
+    Linear in the number of errors: one pass groups them by place (what a union's
+    members said there), and only the problems shown are worded.
+    """
+    chosen: list[tuple[Path, Any]] = []
     seen: set[tuple[Path, str]] = set()
+    kinds: dict[Path, set[str]] = {}
+    integral: set[Path] = set()
     for error in errors:
         kind = error["type"]
         path = _data_path(data, tuple(error["loc"]), kind == "missing")
+        kinds.setdefault(path, set()).add(kind)
+        if "function-after" in str(error["loc"][-1]):
+            # A union of int and float: an integer field says "function-after" in its
+            # loc, a number field does not.
+            integral.add(path)
         family = "type" if kind.endswith("_type") or kind == "value_error" else kind
-        if (path, family) in seen:
+        if (path, family) in seen or path in skip:
             continue  # the other member of a union said the same thing
         seen.add((path, family))
-        if kind == "missing":
-            parent = path[:-1]
-            problems.append(
-                _at_key(
-                    Code.MISSING_FIELD,
-                    locate(parent),
-                    path,
-                    f"required field {path[-1]} is missing",
-                    f"add `{path[-1]}:` under {parent[-1]}" if parent else "",
-                )
-            )
-        elif kind == "extra_forbidden":
-            problems.append(_unknown_key(path, locate))
-        elif kind in ("greater_than_equal", "less_than_equal"):
-            bound = error["ctx"].get("ge", error["ctx"].get("le"))
-            word = "at least" if kind == "greater_than_equal" else "at most"
-            value = _value_at(data, path)
-            problems.append(
-                _problem(
-                    Code.OUT_OF_RANGE,
-                    locate(path),
-                    path,
-                    f"must be {word} {bound}, found {value}",
-                )
-            )
-        elif kind == "literal_error":
-            problems.append(_not_allowed(data, path, error, locate))
-        elif family == "type":
-            problems.append(_wrong_type(data, path, error, errors, locate))
-        else:  # pragma: no cover - the format uses no other constraint
-            problems.append(_problem(Code.WRONG_TYPE, locate(path), path, error["msg"]))
-    return problems
+        chosen.append((path, error))
+    omitted = 0
+    if limit is not None and len(chosen) > limit:
+        chosen.sort(key=lambda item: _position(item[0], item[1]["type"], locate))
+        omitted = len(chosen) - limit
+        chosen = chosen[:limit]
+    problems = [
+        _problem_for(data, path, error, locate, kinds=kinds[path], integral=path in integral)
+        for path, error in chosen
+    ]
+    return problems, omitted
+
+
+def _position(path: Path, kind: str, locate: Locate) -> tuple[int, int]:
+    """Where the problem of an error is reported (see ``_problem_for``)."""
+    if kind == "missing":
+        where = locate(path[:-1])
+        return where.key_line, where.key_column
+    where = locate(path)
+    if kind == "extra_forbidden":
+        return where.key_line, where.key_column
+    return where.line, where.column
+
+
+def _problem_for(
+    data: Any, path: Path, error: Any, locate: Locate, *, kinds: set[str], integral: bool
+) -> Problem:
+    kind = error["type"]
+    if kind == "missing":
+        parent = path[:-1]
+        return _at_key(
+            Code.MISSING_FIELD,
+            locate(parent),
+            path,
+            f"required field {path[-1]} is missing",
+            f"add `{path[-1]}:` under {parent[-1]}" if parent else "",
+        )
+    if kind == "extra_forbidden":
+        return _unknown_key(path, locate)
+    if kind in ("greater_than_equal", "less_than_equal"):
+        bound = error["ctx"].get("ge", error["ctx"].get("le"))
+        word = "at least" if kind == "greater_than_equal" else "at most"
+        value = _value_at(data, path)
+        return _problem(
+            Code.OUT_OF_RANGE, locate(path), path, f"must be {word} {bound}, found {value}"
+        )
+    if kind == "literal_error":
+        return _not_allowed(data, path, error, locate)
+    if kind.endswith("_type") or kind == "value_error":
+        return _wrong_type(data, path, error, locate, kinds=kinds, integral=integral)
+    return _problem(Code.WRONG_TYPE, locate(path), path, error["msg"])  # pragma: no cover
 
 
 def _unknown_key(path: Path, locate: Locate) -> Problem:
@@ -207,24 +244,14 @@ def _not_allowed(data: Any, path: Path, error: Any, locate: Locate) -> Problem:
 
 
 def _wrong_type(
-    data: Any, path: Path, error: Any, errors: Iterable[Any], locate: Locate
+    data: Any, path: Path, error: Any, locate: Locate, *, kinds: set[str], integral: bool
 ) -> Problem:
+    """``kinds``: every error type reported at ``path``; ``integral``: whether one of
+    them came from the integer member of an int-or-float union."""
     value = _value_at(data, path)
-    kinds = {
-        e["type"]
-        for e in errors
-        if _data_path(data, tuple(e["loc"]), e["type"] == "missing") == path
-    }
     if error["type"] == "value_error" or ("int_type" in kinds and "float_type" not in kinds):
         wanted = "a whole number"
     elif "int_type" in kinds or "float_type" in kinds:
-        # A union of int and float: an integer field says "function-after" in its
-        # loc, a number field does not.
-        integral = any(
-            "function-after" in str(e["loc"][-1])
-            for e in errors
-            if _data_path(data, tuple(e["loc"]), e["type"] == "missing") == path
-        )
         wanted = "a whole number" if integral else "a number"
     else:
         wanted = _TYPE_WORDS.get(error["type"], error["msg"])
@@ -243,28 +270,46 @@ def _wrong_type(
     )
 
 
-def validate(data: Any, locate: Locate) -> tuple[ModelSpec | None, list[Problem]]:
-    """Validate ``data`` against the format; problems come with positions from ``locate``."""
+def validate(
+    data: Any,
+    locate: Locate,
+    *,
+    limit: int | None = None,
+    skip: frozenset[Path] | set[Path] = frozenset(),
+) -> tuple[ModelSpec | None, list[Problem], int]:
+    """Validate ``data`` against the format; problems come with positions from ``locate``.
+
+    Gives the model (None if the data does not conform), at most ``limit`` problems
+    (the first in the file) and the number of the others. Places in ``skip`` already
+    have a problem of their own. With ``limit`` 0, only whether the data conforms (no
+    problem is even counted)."""
     if not isinstance(data, dict):
         where = locate(())
-        return None, [
-            _problem(
-                Code.NOT_A_MAPPING,
-                where,
-                (),
-                f"a ModelSpec is a mapping (apiVersion, kind, metadata, spec), "
-                f"found {describe(data)}",
-                "start the file with `apiVersion: piqc.ai/v1alpha1`",
-            )
-        ]
+        return (
+            None,
+            [
+                _problem(
+                    Code.NOT_A_MAPPING,
+                    where,
+                    (),
+                    f"a ModelSpec is a mapping (apiVersion, kind, metadata, spec), "
+                    f"found {describe(data)}",
+                    "start the file with `apiVersion: piqc.ai/v1alpha1`",
+                )
+            ],
+            0,
+        )
     header = _header_problems(data, locate)
     if header:
-        return None, header
+        return None, header, 0
     try:
         model = ModelSpec.model_validate(data)
     except ValidationError as error:
-        return None, _translate(data, error.errors(include_url=False), locate)
-    return model, spec_rules(model, locate)
+        if limit == 0:
+            return None, [], 0
+        problems, omitted = _translate(data, error.errors(include_url=False), locate, limit, skip)
+        return None, problems, omitted
+    return model, spec_rules(model, locate), 0
 
 
 def _header_problems(data: dict[str, Any], locate: Locate) -> list[Problem]:

@@ -35,6 +35,7 @@ Positions are only needed when something is wrong, so valid files never pay for 
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 import re
@@ -103,13 +104,37 @@ class Document:
         return self.positions.get(path, Where(1, 1, 1, 1))
 
 
-#: Line breaks as the YAML reader counts them (YAML 1.1's, which PyYAML follows).
-LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+# Line numbers are those of an editor, of git and of `grep -n`: a line ends at "\n"
+# (or "\r\n"), nothing else. PyYAML also ends lines at a lone CR, NEL (U+0085) and
+# the line and paragraph separators (U+2028, U+2029), even inside quoted text: in a
+# text holding one, positions are counted again from the character index.
+_ODD_BREAK = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
 
 
 def source_lines(source: str) -> list[str]:
-    """The lines of a spec, numbered as its diagnostics number them."""
-    return LINE_BREAK.split(source.removesuffix("\n")) if source else []
+    """The lines of a spec, numbered as its diagnostics number them (without the
+    "\r" of a "\r\n")."""
+    if not source:
+        return []
+    return [line.removesuffix("\r") for line in source.removesuffix("\n").split("\n")]
+
+
+class _Lines:
+    """Turns a PyYAML mark into the (line, column) of an editor (1-based)."""
+
+    __slots__ = ("starts",)
+
+    def __init__(self, text: str) -> None:
+        # Where each line starts, only for a text whose lines PyYAML counts otherwise.
+        self.starts: list[int] | None = None
+        if _ODD_BREAK.search(text):
+            self.starts = [0, *(m.end() for m in re.finditer("\n", text))]
+
+    def at(self, mark: Any) -> tuple[int, int]:
+        if self.starts is None:
+            return mark.line + 1, mark.column + 1
+        line = bisect.bisect_right(self.starts, mark.index)
+        return line, mark.index - self.starts[line - 1] + 1
 
 
 # --- scalar resolution ------------------------------------------------------------------
@@ -248,17 +273,12 @@ def _same_number(a: Any, b: Any) -> bool:
 # --- the precise reader -------------------------------------------------------------------
 
 
-def _mark(event: Any) -> tuple[int, int]:
-    mark = event.start_mark
-    return mark.line + 1, mark.column + 1
-
-
 def _position(text: str, index: int) -> tuple[int, int]:
     line = text.count("\n", 0, index) + 1
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
-def _syntax_problem(text: str, error: yaml.YAMLError) -> Problem:
+def _syntax_problem(text: str, error: yaml.YAMLError, lines: _Lines) -> Problem:
     if isinstance(error, yaml.reader.ReaderError):
         line, column = _position(text, error.position)
         return Problem(
@@ -273,7 +293,7 @@ def _syntax_problem(text: str, error: yaml.YAMLError) -> Problem:
     if "end of stream" in (error.problem or "") and error.context_mark is not None:
         # An unclosed quote or bracket: where it opened helps more than the file's end.
         mark = error.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    line, column = lines.at(mark) if mark else (1, 1)
     problem = (error.problem or "invalid YAML").strip()
     if "maximum nesting depth" in problem:
         # libyaml's own limit (1,000 levels): in flow style ([[[...) its scanner reads
@@ -281,7 +301,7 @@ def _syntax_problem(text: str, error: yaml.YAMLError) -> Problem:
         return Problem(Code.TOO_DEEP, line, column, *_TOO_DEEP)
     message = problem
     if error.context and error.context_mark and error.context_mark is not mark:
-        message += f" ({error.context} at line {error.context_mark.line + 1})"
+        message += f" ({error.context} at line {lines.at(error.context_mark)[0]})"
     hint = ""
     at_tab = mark is not None and text[mark.index : mark.index + 1] == "\t"
     if "tab" in problem or at_tab:
@@ -320,7 +340,7 @@ def read_precise(text: str) -> Document:
         reader.run()
     except yaml.YAMLError as error:
         # Partial data would only add misleading "missing field" errors.
-        reader.doc.problems.append(_syntax_problem(text, error))
+        reader.doc.problems.append(_syntax_problem(text, error, reader.lines))
         reader.doc.data = None
     except _Stop:
         reader.doc.data = None
@@ -390,6 +410,7 @@ class _PreciseReader:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self.lines = _Lines(text)
         self.doc = Document()
         self.stack: list[_Frame] = []
 
@@ -401,7 +422,7 @@ class _PreciseReader:
     def run(self) -> None:
         documents = 0
         for event in _events(self.text):
-            at = _mark(event)
+            at = self.lines.at(event.start_mark)
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:

@@ -45,7 +45,23 @@ _ANYWHERE = '\\`*_{}[]()<>&|~^=$:#"'
 # These only have meaning at the start of a line (lists, headings, quotes, rules,
 # snippet includes): escaped when a value starts with one.
 _LINE_START = "-+>!."
-_CONTROL = "".join(map(chr, [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]))
+# Control characters, and the direction embeddings, overrides and isolates (U+202A to
+# U+202E, U+2066 to U+2069), which would show the text after them reversed (a name
+# ending "exe.pdf" shown as "fdp.exe"): each becomes U+FFFD, visibly.
+_CONTROL = "".join(
+    map(
+        chr,
+        [
+            *range(0x09),
+            0x0B,
+            0x0C,
+            *range(0x0E, 0x20),
+            *range(0x7F, 0xA0),
+            *range(0x202A, 0x202F),
+            *range(0x2066, 0x206A),
+        ],
+    )
+)
 _TABLE = str.maketrans(
     {
         **{c: f"&#{ord(c)};" for c in _ANYWHERE},
@@ -63,7 +79,8 @@ _ORDERED = re.compile(r"^(\s*\d+)([.)])")
 def md(value: Any) -> Md:
     """Plain text as Markdown that renders to exactly that text, on one line.
 
-    Line breaks become spaces and control characters U+FFFD, the only changes.
+    Line breaks become spaces and control characters (direction overrides too)
+    U+FFFD, the only changes.
     """
     if isinstance(value, Md):
         return value

@@ -8,10 +8,8 @@ modules beside this one build the data of each overview page.
 from __future__ import annotations
 
 import functools
-import hashlib
 import math
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,7 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 from ..catalog import Catalog
 from ..loading import SpecFile
+from ..names import is_plain, slugify
 from ..yamlread import written_numbers
+
+__all__ = ["ModelView", "Sources", "by_name", "model_views", "slugify"]
 
 if TYPE_CHECKING:  # both modules read specs with the helpers below
     from ..capacity import Capacity
@@ -45,7 +46,6 @@ RESERVED = frozenset(
         "drift",
     }
 )
-_SLUG_MAX = 80
 
 
 @dataclass(frozen=True)
@@ -160,16 +160,6 @@ def plain_number(value: float, written: str | None = None) -> str:
 _POSITIONAL_UP_TO = 24
 
 
-def slugify(name: str) -> str:
-    """A page name made of ``a-z``, ``0-9`` and ``-`` only: safe on every file system."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:_SLUG_MAX].strip("-")
-    if not slug and name.strip():
-        # A name with no Latin letter or digit (日本語モデル): a short, stable digest.
-        slug = "model-" + hashlib.sha256(name.encode()).hexdigest()[:10]
-    return slug
-
-
 @dataclass(eq=False)
 class ModelView:
     """One spec as its pages show it."""
@@ -187,6 +177,8 @@ class ModelView:
     """Its accelerator memory and weight estimate (see ``capacity.py``)."""
     drift: DriftSection | None = field(default=None, repr=False)
     """What it declares beside what runs, when the site reads observed data."""
+    wanted: str = ""
+    """The page name its name asks for (``slug`` may differ: see ``model_views``)."""
 
     @property
     def name(self) -> str:
@@ -250,39 +242,74 @@ class ModelView:
         return f"{kind} x {count}" if count is not None else kind
 
 
-def model_views(catalog: Catalog, sources: Sources) -> list[ModelView]:
+def model_views(
+    catalog: Catalog, sources: Sources, reserved: frozenset[str] = frozenset()
+) -> list[ModelView]:
     """A view of every spec, with unique, stable page names.
 
-    Names come from ``metadata.name`` (or the file name when the spec has none). When
-    two specs would share a page name (the same name, or names that differ only in
-    case or punctuation), the spec whose file comes first keeps it and the others get
-    ``-2``, ``-3``...: the same files always give the same pages.
+    Names come from ``metadata.name`` (or the file name when the spec has none). A
+    name whose page name no other spec wants always gets it, whatever other specs
+    are added. When several specs want the same page name (the same name, or names
+    that differ only in case, spacing, punctuation or invisible characters), it goes
+    to the one whose name is written most plainly (see ``_rank``), then to the one
+    whose file comes first; the others get ``-2``, ``-3``... The catalog
+    checks report each such clash (``look-alike-name``). ``reserved`` page names are
+    taken by the site's own files (``models`` beside ``models.json``): a model named so
+    gets ``-model`` added, as one named like an overview page does.
     """
-    taken: set[str] = set()
-    views = []
-    for spec in sorted(catalog.files, key=lambda s: (s.rel, s.path)):
+    order = sorted(catalog.files, key=lambda s: (s.rel, s.path))
+    asked: dict[SpecFile, str] = {}
+    wanted: dict[SpecFile, str] = {}
+    for spec in order:
         base = slugify(spec.name or "") or slugify(spec.rel.rsplit("/", 1)[-1].split(".")[0])
-        base = base or "model"
-        if base in RESERVED or base in WINDOWS_RESERVED:
+        asked[spec] = base = base or "model"
+        if base in RESERVED or base in WINDOWS_RESERVED or base in reserved:
             base += "-model"
-        slug, counter = base, 1
+        wanted[spec] = base
+    # Each page name wanted goes to one spec first; then the others get a number.
+    slugs: dict[SpecFile, str] = {}
+    taken: set[str] = set()
+    for spec in sorted(order, key=lambda s: (_rank(s), s.rel, s.path)):
+        if wanted[spec] not in taken:
+            taken.add(wanted[spec])
+            slugs[spec] = wanted[spec]
+    for spec in order:
+        if spec in slugs:
+            continue
+        base, counter = wanted[spec], 1
+        slug = base
         while slug in taken:
             counter += 1
             slug = f"{base}-{counter}"
         taken.add(slug)
+        slugs[spec] = slug
+    views = []
+    for spec in catalog.files:
         data = spec.data if isinstance(spec.data, dict) else {}
         views.append(
             ModelView(
                 spec=spec,
-                slug=slug,
+                slug=slugs[spec],
                 team=_first(data, sources.team),
                 owner=_first(data, sources.owner),
                 contact=_first(data, sources.contact),
                 data=data,
+                wanted=asked[spec],
             )
         )
-    order = {spec: i for i, spec in enumerate(catalog.files)}
-    return sorted(views, key=lambda v: order[v.spec])
+    return views
+
+
+def _rank(spec: SpecFile) -> int:
+    """Which of the specs wanting one page name gets it: a name written as the page
+    name itself (``rag-chat``, how most specs are named), then a plainly written name
+    (``Rag-Chat``), then a name with hidden characters, odd spacing or letters in
+    another form (full-width letters), then a spec with no name."""
+    if spec.name is None:
+        return 3
+    if spec.name == slugify(spec.name):
+        return 0
+    return 1 if is_plain(spec.name) else 2
 
 
 def _first(data: Any, sources: Iterable[str]) -> str | None:
