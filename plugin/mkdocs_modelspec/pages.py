@@ -27,7 +27,7 @@ from . import __version__
 from .capacity import Accelerators, assess
 from .catalog import Catalog
 from .diagnostics import Diagnostic
-from .drift import Report, compare, model_json, workload_json
+from .drift import Report, age_text, compare, model_json, workload_json
 from .drift import Settings as DriftSettings
 from .format import json_schema
 from .history import NOT_READ, History
@@ -36,7 +36,7 @@ from .names import shown, slugify
 from .observed import Observations
 from .readiness import Settings, Subject, evaluate
 from .rendering import ASSETS, environment, render
-from .views import ModelView, Sources, model_views
+from .views import ModelView, Sources, dependency, model_views
 from .views.changes import changes_page
 from .views.drift import drift_page, drift_section
 from .views.fields import fields_page
@@ -112,6 +112,50 @@ class Backlink:
 
     src_uri: str
     title: str
+
+
+@dataclass
+class RenderCache:
+    """The Markdown of the pages rendered by earlier builds of one ``mkdocs serve``,
+    each with the inputs it was rendered from (see :meth:`Site.pages`)."""
+
+    settings: Any = None
+    """The options and template files every entry was rendered with."""
+    models: dict[str, tuple[Any, str]] = field(default_factory=dict)
+    """Model pages by file name: (inputs, Markdown)."""
+    overviews: tuple[Any, list[Page]] | None = None
+    """The overview pages (and the parts of the graph page), with their inputs."""
+    rendered: int = 0
+    """Pages the last build rendered; the others came from here."""
+
+
+def _template_files(folder: str | None) -> tuple[tuple[str, int, int], ...] | None:
+    """Each file of a custom templates folder with its modification time and size."""
+    if folder is None:
+        return None
+    found = []
+    for parent, _, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(parent, name)
+            with contextlib.suppress(OSError):
+                info = os.stat(path)
+                found.append((path, info.st_mtime_ns, info.st_size))
+    return tuple(sorted(found))
+
+
+def _ages(workloads: Iterable[Any], now: Any) -> tuple[str | None, ...]:
+    """How old each workload's facts read on a page (``3 days ago``): the same facts
+    read differently as time passes."""
+    return tuple(age_text(w.workload.observed_at, now) for w in workloads)
+
+
+def _report_inputs(report: Report[ModelView] | None) -> Any:
+    """What the observed data gives the overview pages (None: not read)."""
+    if report is None:
+        return None
+    observed = report.observations
+    ages = tuple(age_text(w.observed_at, report.now) for w in observed.workloads)
+    return observed, report.settings, report.unmatched, report.diagnostics, ages
 
 
 def normalise_prefix(prefix: str) -> str:
@@ -220,13 +264,22 @@ class Site:
 
     # --- pages -----------------------------------------------------------------
 
-    def pages(self, backlinks: Mapping[str, Sequence[Backlink]] | None = None) -> list[Page]:
+    def pages(
+        self,
+        backlinks: Mapping[str, Sequence[Backlink]] | None = None,
+        cache: RenderCache | None = None,
+    ) -> list[Page]:
         """Every generated page: the overview pages first, then one page per model.
 
         ``backlinks`` maps a model's page name to the handwritten pages that link to
-        or embed it (shown as "referenced by").
+        or embed it (shown as "referenced by"). With a ``cache`` (kept across the
+        rebuilds of ``mkdocs serve``), a page whose inputs did not change since the
+        last call is not rendered again.
         """
-        overviews, models = self._contents(backlinks or {})
+        if cache is None:
+            overviews, models = self._contents(backlinks or {})
+        else:
+            overviews, models = self._cached_contents(backlinks or {}, cache)
         return overviews + [
             Page(self.prefix + view.page, view.name, text, view.spec, view.team)
             for view, text in zip(self.views, models, strict=True)
@@ -263,6 +316,91 @@ class Site:
         overviews = [page for part in parts for page in part if isinstance(page, Page)]
         models = [text for part in parts for text in part if isinstance(text, str)]
         return overviews, models
+
+    def _cached_contents(
+        self, backlinks: Mapping[str, Sequence[Backlink]], cache: RenderCache
+    ) -> tuple[list[Page], list[str]]:
+        """As :meth:`_contents`, rendering only the pages whose inputs changed.
+
+        A model page's inputs are its spec and what the site worked out for it, the
+        name, page and team of each model it links to or that links to it (with that
+        dependency as the other spec declares it), and the handwritten pages that
+        reference it. The overview pages read every model: they are rendered again
+        when any model's own inputs, the catalog's problems, the history or the
+        observed data changed. Options or templates that changed empty the cache.
+        """
+        settings = (self.options, _template_files(self.options.custom_templates))
+        if cache.settings != settings:
+            cache.settings, cache.models, cache.overviews = settings, {}, None
+        owns = [self._inputs(view) for view in self.views]
+        everything = (owns, self.catalog.diagnostics, self.history, _report_inputs(self.drift))
+        rendered = 0
+        if cache.overviews is not None and cache.overviews[0] == everything:
+            overviews = cache.overviews[1]
+        else:
+            overviews = [
+                page
+                for name, _, _ in OVERVIEWS
+                for page in self._render((name, 0, 0), backlinks)
+                if isinstance(page, Page)
+            ]
+            cache.overviews = (everything, overviews)
+            rendered += len(overviews)
+        models: list[str] = []
+        kept: dict[str, tuple[Any, str]] = {}
+        for view, own in zip(self.views, owns, strict=True):
+            key = (own, self._around(view), tuple(backlinks.get(view.slug, ())))
+            before = cache.models.get(view.page)
+            if before is not None and before[0] == key:
+                text = before[1]
+            else:
+                text = self._model_content(view, backlinks)
+                rendered += 1
+            kept[view.page] = (key, text)
+            models.append(text)
+        cache.models = kept
+        cache.rendered = rendered
+        return overviews, models
+
+    def _inputs(self, view: ModelView) -> tuple[Any, ...]:
+        """What a model's own page and its row on the overview pages are made from."""
+        spec = view.spec
+        drift = view.drift
+        return (
+            spec.path,
+            spec.root,
+            spec.display,
+            spec.source,
+            spec.conforms,
+            tuple(spec.diagnostics),
+            view.slug,
+            view.team,
+            view.owner,
+            view.contact,
+            view.score,
+            view.capacity,
+            self.history.of(spec),
+            None if drift is None else (drift.model, _ages(drift.model.workloads, drift.now)),
+        )
+
+    def _around(self, view: ModelView) -> tuple[Any, ...]:
+        """What a model's page shows of the models it links to and that link to it."""
+        by_spec = self.by_spec
+
+        def brief(spec: SpecFile) -> tuple[str, str, str | None]:
+            other = by_spec[spec]
+            return other.slug, other.name, other.team
+
+        return (
+            tuple(
+                (link.index, link.spec_ref, None if link.target is None else brief(link.target))
+                for link in self.catalog.links.get(view.spec, ())
+            ),
+            tuple(
+                (brief(link.source), link.index, dependency(link.source.data, link.index))
+                for link in self.catalog.dependents.get(view.spec, ())
+            ),
+        )
 
     def _render(
         self, task: tuple[str, int, int], backlinks: Mapping[str, Sequence[Backlink]]

@@ -14,20 +14,24 @@ import stat
 import threading
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from mkdocs.config.base import ValidationError
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
+from mkdocs.utils import meta
+from mkdocs.utils.templates import TemplateContext
 from watchdog.events import FileSystemEventHandler
 
 from .catalog import build_catalog
 from .config import ModelSpecConfig, drift_settings
 from .diagnostics import printable
 from .history import Commit, not_read, read_history
+from .incremental import DirtyBuilds
 from .loading import LoadCache, display_path, load_roots
 from .observed import read_observed
 from .pages import (
@@ -36,13 +40,14 @@ from .pages import (
     SCHEMA_JSON,
     Backlink,
     Options,
+    RenderCache,
     Site,
     edit_path,
     normalise_prefix,
 )
 from .pages import Page as GeneratedPage
 from .readiness import Settings
-from .references import ANCHORS, rewrite, scan
+from .references import ANCHORS, Mistake, rewrite, scan
 from .rendering.escape import html
 from .views import Sources
 from .views.scorecards import shortfalls
@@ -63,15 +68,23 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
         self.generated: dict[str, GeneratedPage] = {}  # by src_uri, the ones MkDocs got
         self.cache: LoadCache | None = None
         self.history_cache: dict[tuple[str, ...], list[Commit]] | None = None
+        self.renders: RenderCache | None = None  # under `mkdocs serve`
+        self.dirty: DirtyBuilds | None = None  # in dirty builds (`mkdocs serve --dirty`)
+        #: What the ``modelspec:`` references of each handwritten page give, by page.
+        self.rewritten: dict[str, _Rewritten] = {}
         self.spent = 0.0  # seconds spent in this plugin during the current build
         self.stats = ""
         self.watch: _SpecsWatch | None = None  # under `mkdocs serve`
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance across the rebuilds of `mkdocs serve`,
-        # so specs that did not change are not read and validated again.
-        self.cache = LoadCache() if command == "serve" else None
-        self.history_cache = {} if command == "serve" else None
+        # so specs that did not change are not read and validated again, and pages
+        # whose inputs did not change are not rendered again.
+        serving = command == "serve"
+        self.cache = LoadCache() if serving else None
+        self.history_cache = {} if serving else None
+        self.renders = RenderCache() if serving else None
+        self.dirty = DirtyBuilds(serving=serving) if dirty else None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -158,7 +171,9 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
             log.warning(diagnostic.format())
         if site.drift is not None:
             log.info(_drift_summary(site))
-        self.pages = site.pages(self._backlinks(files, site))
+        backlinks, self.rewritten = self._handwritten(files, site)
+        self.pages = site.pages(backlinks, self.renders)
+        texts: dict[str, str | bytes] = {}
         self.generated = {}
         for page in self.pages:
             if files.get_file_from_path(page.src_uri) is not None:
@@ -178,9 +193,11 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
                 file.edit_uri = edit_path(page.spec, config.docs_dir)
             files.append(file)
             self.generated[page.src_uri] = page
+            texts[page.src_uri] = page.content
         for src_uri, text in site.files().items():
             if files.get_file_from_path(src_uri) is None:
                 files.append(File.generated(config, src_uri, content=text))
+                texts[src_uri] = text
             elif src_uri in (MODELS_JSON, SCHEMA_JSON) or src_uri.startswith(ASSET_FOLDER):
                 log.warning(
                     f"{src_uri} is a handwritten file at the path of one the plugin "
@@ -189,17 +206,34 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
         invalid = sum(1 for s in specs if not s.valid)
         self.stats = f"{len(specs)} specs ({read} read), {invalid} invalid, "
         self.stats += f"{len(catalog.diagnostics)} problems"
+        if self.renders is not None:
+            self.stats += f", {self.renders.rendered} of {len(self.pages)} pages rendered"
+        if self.dirty is not None:
+            self.dirty.plan(
+                files, texts, {src_uri: r.markdown for src_uri, r in self.rewritten.items()}
+            )
         self.spent += time.perf_counter() - started
         return files
 
+    @event_priority(50)  # before the search plugin writes its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.config.enabled:
+            if self.dirty is not None:
+                self.dirty.finish(config)
             # One line per build; `benchmarks/build.py` reads the time from it.
             log.info(f"{self.stats}; plugin time {self.spent:.2f} s")
 
-    def _backlinks(self, files: Files, site: Site) -> dict[str, list[Backlink]]:
-        """The handwritten pages that link to or embed each model, by page name."""
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.dirty is not None:
+            self.dirty.failed()
+
+    def _handwritten(
+        self, files: Files, site: Site
+    ) -> tuple[dict[str, list[Backlink]], dict[str, _Rewritten]]:
+        """The handwritten pages that link to or embed each model, by page name; and
+        what the ``modelspec:`` references of each page give."""
         found: dict[str, list[Backlink]] = defaultdict(list)
+        rewritten: dict[str, _Rewritten] = {}
         for file in files.documentation_pages():
             if file.generated_by is not None:
                 continue
@@ -218,7 +252,9 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
                         b.src_uri != file.src_uri for b in found[view.slug]
                     ):
                         found[view.slug].append(Backlink(file.src_uri, title))
-        return found
+            body = meta.get_data(text)[0]  # as MkDocs reads the page
+            rewritten[file.src_uri] = _Rewritten(body, *self._rewrite(body, file.src_uri, site))
+        return found, rewritten
 
     def on_page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
@@ -228,12 +264,20 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
             return None
         started = time.perf_counter()
         try:
-            return self._rewrite(markdown, page, site)
+            done = self.rewritten.get(page.file.src_uri)
+            if done is None or done.source != markdown:  # another plugin changed it
+                done = _Rewritten(markdown, *self._rewrite(markdown, page.file.src_uri, site))
+            where = os.path.relpath(page.file.abs_src_path or page.file.src_uri)
+            for mistake in done.mistakes:
+                log.warning(printable(f"{where}:{mistake.line}: {mistake.message}"))
+            return done.markdown
         finally:
             self.spent += time.perf_counter() - started
 
-    def _rewrite(self, markdown: str, page: Page, site: Site) -> str:
-        folder = posixpath.dirname(page.file.src_uri) or "."
+    def _rewrite(self, markdown: str, src_uri: str, site: Site) -> tuple[str, list[Mistake]]:
+        """The page's Markdown with its ``modelspec:`` references made into links and
+        embeds, and the mistakes found in them."""
+        folder = posixpath.dirname(src_uri) or "."
         base = posixpath.relpath(site.prefix or ".", folder) + "/"
 
         def resolve(name: str, section: str) -> str:
@@ -250,11 +294,7 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
         def embed(kind: str, words: tuple[str, ...]) -> str:
             return site.embed(kind, words, "" if base == "./" else base)
 
-        rewritten, mistakes = rewrite(markdown, resolve, embed)
-        where = os.path.relpath(page.file.abs_src_path or page.file.src_uri)
-        for mistake in mistakes:
-            log.warning(printable(f"{where}:{mistake.line}: {mistake.message}"))
-        return rewritten
+        return rewrite(markdown, resolve, embed)
 
     def on_page_content(
         self, html_text: str, /, *, page: Page, config: MkDocsConfig, files: Files
@@ -274,8 +314,29 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
     def on_nav(
         self, nav: Navigation, /, *, config: MkDocsConfig, files: Files
     ) -> Navigation | None:
-        if not (self.config.enabled and self.config.nav_models):
+        if not self.config.enabled:
             return None
+        if self.config.nav_models:
+            self._nav_models(nav, files)
+        if self.dirty is not None:
+            titles = {page.src_uri: page.title for page in self.pages if page.spec is not None}
+            self.dirty.navigate(nav, config, titles)
+        return nav
+
+    def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        if self.dirty is not None:
+            self.dirty.restore_titles(files)
+        return env
+
+    def on_page_context(
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext | None:
+        if self.dirty is not None:
+            self.dirty.wrote(page)
+        return None
+
+    def _nav_models(self, nav: Navigation, files: Files) -> None:
+        """A "Models by team" section at the end of the navigation."""
         teams: dict[str, list[Any]] = {}
         for page in self.pages:
             if page.spec is None or page.src_uri not in self.generated:
@@ -290,7 +351,6 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
             for team, pages in sorted(teams.items())
         ]
         nav.items.append(Section("Models by team", sections))  # type: ignore[arg-type]
-        return nav
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.config.enabled:
@@ -299,6 +359,16 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
                     server.watch(path)
             self.watch = _SpecsWatch(server, self.roots)
         return server
+
+
+@dataclass(frozen=True)
+class _Rewritten:
+    """A handwritten page's Markdown (as MkDocs reads it) with its ``modelspec:``
+    references made into links and embeds."""
+
+    source: str
+    markdown: str
+    mistakes: list[Mistake]
 
 
 def _drift_summary(site: Site) -> str:
