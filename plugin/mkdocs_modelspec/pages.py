@@ -63,6 +63,37 @@ OVERVIEWS = (
     ("problems.md", "Problems", "problems.md.jinja"),
 )
 _TEMPLATES = {name: template for name, _, template in OVERVIEWS}
+_ABOUT = ("metadata.description", "metadata.version")
+#: The parts of each spec that an overview page does not show: an edit of these alone
+#: leaves the page as it is, and ``mkdocs serve`` does not render it again. A test
+#: (``tests/test_incremental.py``) edits every field and checks each page against this.
+NOT_SHOWN: dict[str, tuple[str, ...]] = {
+    "index.md": _ABOUT,
+    "hardware.md": (
+        *_ABOUT,
+        "spec.identity.model.artifacts",
+        "spec.operations.serving",
+        "spec.operations.observability",
+        "spec.pipeline",
+        "spec.governance",
+    ),
+    "ownership.md": (
+        *_ABOUT,
+        "spec.identity",
+        "spec.runtime",
+        "spec.operations",
+        "spec.pipeline",
+        "spec.governance.cost",
+        "spec.governance.compliance.pii",
+        "spec.governance.compliance.retention",
+    ),
+    "governance.md": (*_ABOUT, "spec.identity", "spec.runtime", "spec.operations"),
+    "scorecards.md": (*_ABOUT, "spec"),
+    "drift.md": _ABOUT,
+    "changes.md": (*_ABOUT, "spec"),
+    "graph.md": (*_ABOUT, "spec.identity", "spec.runtime", "spec.operations", "spec.governance"),
+    "problems.md": (*_ABOUT, "spec"),
+}
 _TITLES = {name: title for name, title, _ in OVERVIEWS}
 #: Site-root paths of the exports.
 MODELS_JSON = "models.json"
@@ -123,10 +154,19 @@ class RenderCache:
     """The options and template files every entry was rendered with."""
     models: dict[str, tuple[Any, str]] = field(default_factory=dict)
     """Model pages by file name: (inputs, Markdown)."""
-    overviews: tuple[Any, list[Page]] | None = None
-    """The overview pages (and the parts of the graph page), with their inputs."""
+    overviews: dict[str, tuple[Any, list[Page]]] = field(default_factory=dict)
+    """Each overview page (with the parts of the graph page) with its inputs."""
     rendered: int = 0
     """Pages the last build rendered; the others came from here."""
+    env: Any = None
+    """The template environment of ``settings``, with the templates it compiled."""
+    written: dict[str, dict[tuple[str | int, ...], str]] = field(default_factory=dict)
+    """The numbers of each spec text as written (``ModelView.written``)."""
+    inputs: dict[str, tuple[str | None, tuple[Any, ...], dict[tuple[str, ...], Any]]] = field(
+        default_factory=dict
+    )
+    """By spec file: its text, what the site worked out for it, and its data less
+    each overview page's :data:`NOT_SHOWN`."""
 
 
 def _template_files(folder: str | None) -> tuple[tuple[str, int, int], ...] | None:
@@ -141,6 +181,24 @@ def _template_files(folder: str | None) -> tuple[tuple[str, int, int], ...] | No
                 info = os.stat(path)
                 found.append((path, info.st_mtime_ns, info.st_size))
     return tuple(sorted(found))
+
+
+def _without(data: Any, paths: Sequence[str]) -> Any:
+    """A spec's data less the fields at ``paths`` (copied where it changes)."""
+    if not paths or not isinstance(data, dict):
+        return data
+    top = dict(data)
+    for path in paths:
+        node = top
+        *parents, last = path.split(".")
+        for part in parents:
+            child = node.get(part)
+            if not isinstance(child, dict):
+                break
+            node[part] = node = dict(child)
+        else:
+            node.pop(last, None)
+    return top
 
 
 def _ages(workloads: Iterable[Any], now: Any) -> tuple[str | None, ...]:
@@ -322,64 +380,112 @@ class Site:
     ) -> tuple[list[Page], list[str]]:
         """As :meth:`_contents`, rendering only the pages whose inputs changed.
 
-        A model page's inputs are its spec and what the site worked out for it, the
-        name, page and team of each model it links to or that links to it (with that
+        A model page's inputs are its spec and what the site worked out for it (page
+        name, team, owner, readiness, capacity, drift, problems, history), the name,
+        page and team of each model it links to or that links to it (with that
         dependency as the other spec declares it), and the handwritten pages that
-        reference it. The overview pages read every model: they are rendered again
-        when any model's own inputs, the catalog's problems, the history or the
-        observed data changed. Options or templates that changed empty the cache.
+        reference it. An overview page's inputs are what the site worked out for
+        every model and each spec's data, less the parts the page does not show
+        (:data:`NOT_SHOWN`). Options or templates that changed empty the cache.
         """
         settings = (self.options, _template_files(self.options.custom_templates))
         if cache.settings != settings:
-            cache.settings, cache.models, cache.overviews = settings, {}, None
-        owns = [self._inputs(view) for view in self.views]
-        everything = (owns, self.catalog.diagnostics, self.history, _report_inputs(self.drift))
-        rendered = 0
-        if cache.overviews is not None and cache.overviews[0] == everything:
-            overviews = cache.overviews[1]
-        else:
-            overviews = [
-                page
-                for name, _, _ in OVERVIEWS
-                for page in self._render((name, 0, 0), backlinks)
-                if isinstance(page, Page)
-            ]
-            cache.overviews = (everything, overviews)
-            rendered += len(overviews)
-        models: list[str] = []
-        kept: dict[str, tuple[Any, str]] = {}
-        for view, own in zip(self.views, owns, strict=True):
-            key = (own, self._around(view), tuple(backlinks.get(view.slug, ())))
-            before = cache.models.get(view.page)
-            if before is not None and before[0] == key:
-                text = before[1]
-            else:
-                text = self._model_content(view, backlinks)
-                rendered += 1
-            kept[view.page] = (key, text)
-            models.append(text)
-        cache.models = kept
-        cache.rendered = rendered
-        return overviews, models
+            cache.settings, cache.models, cache.overviews = settings, {}, {}
+            cache.env, cache.inputs = self.env, {}
+        self.env = cache.env  # its templates compiled once
+        for view in self.views:  # the numbers as written, read once per spec text
+            numbers = cache.written.get(view.spec.source or "")
+            if numbers is not None:
+                view.__dict__["written"] = numbers
+        worked_out, shown = self._inputs(cache)
+        cache.rendered = 0
+        overviews: list[Page] = []
+        for name, _, _ in OVERVIEWS:
+            extra = (
+                self.history
+                if name == "changes.md"
+                else _report_inputs(self.drift)
+                if name in ("drift.md", "problems.md")
+                else None
+            )
+            inputs = (worked_out, self.catalog.diagnostics, shown[NOT_SHOWN.get(name, ())], extra)
+            done = cache.overviews.get(name)
+            if done is None or done[0] != inputs:
+                made = [p for p in self._render((name, 0, 0), backlinks) if isinstance(p, Page)]
+                done = cache.overviews[name] = (inputs, made)
+                cache.rendered += len(made)
+            overviews += done[1]
+        models: dict[str, tuple[Any, str]] = {}
+        for view, own in zip(self.views, worked_out, strict=True):
+            key = (
+                own,
+                view.spec.source,
+                self.history.of(view.spec),
+                self._around(view),
+                tuple(backlinks.get(view.slug, ())),
+            )
+            previous = cache.models.get(view.page)
+            if previous is None or previous[0] != key:
+                previous = (key, self._model_content(view, backlinks))
+                cache.rendered += 1
+            models[view.page] = previous
+        cache.models = models
+        cache.written = {
+            view.spec.source: view.__dict__["written"]
+            for view in self.views
+            if view.spec.source and "written" in view.__dict__
+        }
+        return overviews, [text for _, text in models.values()]
 
-    def _inputs(self, view: ModelView) -> tuple[Any, ...]:
-        """What a model's own page and its row on the overview pages are made from."""
+    def _inputs(
+        self, cache: RenderCache
+    ) -> tuple[list[tuple[Any, ...]], dict[tuple[str, ...], list[Any]]]:
+        """What the site worked out for each model, and each spec's data less each
+        overview page's :data:`NOT_SHOWN`.
+
+        What did not change since the last build is the object kept from it: the
+        comparisons of the pages' inputs are then of identical objects, quick at
+        10,000 models.
+        """
+        hidden_parts = sorted(set(NOT_SHOWN.values()) | {()})
+        known, kept = cache.inputs, {}
+        worked_out: list[tuple[Any, ...]] = []
+        shown: dict[tuple[str, ...], list[Any]] = {hidden: [] for hidden in hidden_parts}
+        for view in self.views:
+            spec = view.spec
+            made = self._worked_out(view)
+            before = known.get(spec.path)
+            if before is not None and before[1] == made:
+                made = before[1]
+            if before is not None and before[0] == spec.source:
+                parts = before[2]
+            else:
+                parts = {hidden: _without(view.data, hidden) for hidden in hidden_parts}
+            kept[spec.path] = (spec.source, made, parts)
+            worked_out.append(made)
+            for hidden in hidden_parts:
+                shown[hidden].append(parts[hidden])
+        cache.inputs = kept
+        return worked_out, shown
+
+    def _worked_out(self, view: ModelView) -> tuple[Any, ...]:
+        """What the site worked out for a model, and where its spec is."""
         spec = view.spec
         drift = view.drift
         return (
             spec.path,
             spec.root,
             spec.display,
-            spec.source,
             spec.conforms,
             tuple(spec.diagnostics),
             view.slug,
+            view.name,
             view.team,
             view.owner,
             view.contact,
             view.score,
             view.capacity,
-            self.history.of(spec),
+            view.written,
             None if drift is None else (drift.model, _ages(drift.model.workloads, drift.now)),
         )
 
