@@ -22,7 +22,10 @@ Prints, each measured in this run on synthetic specs (``benchmarks/synth.py``):
    the same specs in one process (target for validation: under 500 MB);
 5. the browser: the catalog page of the largest site in headless Chromium (Debian's
    ``/usr/bin/chromium`` through Playwright): load, sort by a column, filter by text;
-   and the load of its dependency graph page and of the graph's largest group.
+   and the load of its dependency graph page and of the graph's largest group;
+6. where MkDocs' own time goes per model page at ``--overhead-at`` specs: Markdown
+   conversion, the theme's template, search indexing; with the pages' big raw HTML
+   blocks set aside (as the plugin does) and handed to Markdown (as before).
 
 Builds use Material with search, as a real site does; times are wall-clock.
 """
@@ -44,9 +47,11 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from mkdocs_modelspec.catalog import build_catalog
 from mkdocs_modelspec.loading import load_roots
+from mkdocs_modelspec.pages import OVERVIEWS as OVERVIEW_PAGES
 from mkdocs_modelspec.views import Sources, model_views
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -307,6 +312,104 @@ def live_reload(folder: Path, count: int) -> None:
         server.stop()
 
 
+def breakdown(folder: Path, count: int) -> None:
+    """6. Where MkDocs' time goes per model page, in one ``mkdocs build`` of ``count``
+    specs run in this process: Markdown conversion, the theme's template, the search
+    plugin's indexing (CPU time of this process, which is all of MkDocs' work: the
+    plugin renders its pages in worker processes); then the same with the model pages'
+    big raw HTML blocks handed to Markdown as they are (``plugin._BLOCKS = ()``), as
+    before they were set aside."""
+    import jinja2
+    from material.plugins.search.plugin import SearchPlugin  # type: ignore[import-untyped]
+    from mkdocs.commands import build as building
+    from mkdocs.config import load_config
+    from mkdocs.structure.pages import Page
+
+    from mkdocs_modelspec import plugin as modelspec
+
+    project(folder, count, plugin=True)
+    overviews = {"models/" + name for name, _, _ in OVERVIEW_PAGES}
+    spent: dict[str, dict[str, float]] = {}
+    inside: list[str] = []
+
+    def timed(kind: str, function: Any, page_of: Any) -> Any:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            started = time.process_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                uri = page_of(*args, **kwargs)
+                if uri is not None:
+                    spent.setdefault(uri, {}).setdefault(kind, 0.0)
+                    spent[uri][kind] += time.process_time() - started
+
+        return run
+
+    def building_page(page: Any, *args: Any, **kwargs: Any) -> Any:
+        inside.append(page.file.src_uri)
+        try:
+            return original_build_page(page, *args, **kwargs)
+        finally:
+            inside.pop()
+
+    original_build_page = building._build_page
+    patches = [
+        (Page, "render", timed("convert", Page.render, lambda page, *a, **k: page.file.src_uri)),
+        (
+            SearchPlugin,
+            "on_page_context",
+            timed(
+                "index",
+                SearchPlugin.on_page_context,
+                lambda *a, **k: k["page"].file.src_uri,
+            ),
+        ),
+        (
+            jinja2.Template,
+            "render",
+            timed("theme", jinja2.Template.render, lambda *a, **k: inside[-1] if inside else None),
+        ),
+        (building, "_build_page", building_page),
+    ]
+    saved = [(owner, name, getattr(owner, name)) for owner, name, _ in patches]
+    for owner, name, value in patches:
+        setattr(owner, name, value)
+    blocks = modelspec._BLOCKS
+    rows = []
+    try:
+        for label, aside in (("blocks set aside", blocks), ("blocks in the Markdown", ())):
+            modelspec._BLOCKS = aside
+            spent.clear()
+            shutil.rmtree(folder / "site", ignore_errors=True)
+            config = load_config(str(folder / "mkdocs.yml"))
+            config.plugins.on_startup(command="build", dirty=False)
+            started, cpu = time.perf_counter(), time.process_time()
+            building.build(config)
+            wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+            models = [
+                times
+                for uri, times in spent.items()
+                if uri.startswith("models/") and uri.count("/") == 1 and uri not in overviews
+            ]
+            each = {
+                kind: 1000 * sum(t.get(kind, 0.0) for t in models) / len(models)
+                for kind in ("convert", "theme", "index")
+            }
+            rows.append((label, wall, cpu, len(models), each))
+    finally:
+        modelspec._BLOCKS = blocks
+        for owner, name, value in saved:
+            setattr(owner, name, value)
+    print(f"6. where MkDocs' time goes per model page, mkdocs build of {count:,} specs (CPU ms):")
+    for label, wall, cpu, pages, each in rows:
+        total = sum(each.values())
+        print(
+            f"   {label:<24} conversion {each['convert']:5.2f}, theme {each['theme']:5.2f}, "
+            f"search index {each['index']:5.2f} = {total:5.2f} ms a model page "
+            f"({pages:,} pages); whole build {wall:.1f} s, {cpu:.1f} s CPU in this process"
+        )
+
+
 def browse(site: Path, size: int) -> None:
     """5. The largest site in headless Chromium: the catalog (load, sort, filter) and
     the dependency graph page (load)."""
@@ -389,13 +492,20 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
     parser.add_argument("--overhead-at", type=int, default=1000)
     parser.add_argument("--reload-at", type=int, nargs="+", default=[1000, 10000])
-    parser.add_argument("--only", choices=["reload"], help="run one part (reload: figure 3 alone)")
+    parser.add_argument(
+        "--only",
+        choices=["reload", "breakdown"],
+        help="run one part: reload (figure 3) or breakdown (figure 6, at --overhead-at)",
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="modelspec-build-bench-"))
     try:
         if args.only == "reload":
             for size in args.reload_at:
                 live_reload(work / f"reload-{size}", size)
+            return
+        if args.only == "breakdown":
+            breakdown(work / "breakdown", args.overhead_at)
             return
         n = args.overhead_at
         with_plugin = project(work / "plugin", n, plugin=True)
@@ -466,6 +576,7 @@ def main() -> None:
             f"validation alone {validate_peak} MB (target < 500 MB)"
         )
         browse(largest / "site", sizes[-1])
+        breakdown(work / "breakdown", n)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

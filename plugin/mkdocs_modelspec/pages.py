@@ -64,13 +64,21 @@ OVERVIEWS = (
 )
 _TEMPLATES = {name: template for name, _, template in OVERVIEWS}
 _ABOUT = ("metadata.description", "metadata.version")
-#: The parts of each spec that an overview page does not show: an edit of these alone
-#: leaves the page as it is, and ``mkdocs serve`` does not render it again. A test
-#: (``tests/test_incremental.py``) edits every field and checks each page against this.
+#: What the site works out for each model (``Site._worked_out``), by name.
+WORKED_OUT = ("where", "team", "owner", "contact", "score", "capacity", "written", "drift")
+_FOUND = ("score", "capacity", "drift")
+_LISTED = (*_FOUND, "written", "owner", "contact")
+#: What each overview page does not show: parts of the specs (dotted paths) and of what
+#: the site works out for each model (names of :data:`WORKED_OUT`). An edit that changes
+#: only these leaves the page as it is, and ``mkdocs serve`` does not render it again. A
+#: test (``tests/test_incremental.py``) edits every field of a spec and checks each
+#: page against this.
 NOT_SHOWN: dict[str, tuple[str, ...]] = {
     "index.md": _ABOUT,
     "hardware.md": (
         *_ABOUT,
+        "score",
+        "drift",
         "spec.identity.model.artifacts",
         "spec.operations.serving",
         "spec.operations.observability",
@@ -79,6 +87,8 @@ NOT_SHOWN: dict[str, tuple[str, ...]] = {
     ),
     "ownership.md": (
         *_ABOUT,
+        *_FOUND,
+        "written",
         "spec.identity",
         "spec.runtime",
         "spec.operations",
@@ -87,12 +97,20 @@ NOT_SHOWN: dict[str, tuple[str, ...]] = {
         "spec.governance.compliance.pii",
         "spec.governance.compliance.retention",
     ),
-    "governance.md": (*_ABOUT, "spec.identity", "spec.runtime", "spec.operations"),
-    "scorecards.md": (*_ABOUT, "spec"),
-    "drift.md": _ABOUT,
-    "changes.md": (*_ABOUT, "spec"),
-    "graph.md": (*_ABOUT, "spec.identity", "spec.runtime", "spec.operations", "spec.governance"),
-    "problems.md": (*_ABOUT, "spec"),
+    "governance.md": (*_ABOUT, *_FOUND, "spec.identity", "spec.runtime", "spec.operations"),
+    "scorecards.md": (*_ABOUT, "capacity", "drift", "written", "spec"),
+    "drift.md": (*_ABOUT, "score", "capacity"),
+    "changes.md": (*_ABOUT, *_LISTED, "spec"),
+    "graph.md": (
+        *_ABOUT,
+        *_LISTED,
+        "spec.identity",
+        "spec.runtime",
+        "spec.operations",
+        "spec.governance",
+    ),
+    "fields.md": _FOUND,
+    "problems.md": (*_ABOUT, *_LISTED, "spec"),
 }
 _TITLES = {name: title for name, title, _ in OVERVIEWS}
 #: Site-root paths of the exports.
@@ -162,7 +180,7 @@ class RenderCache:
     """The template environment of ``settings``, with the templates it compiled."""
     written: dict[str, dict[tuple[str | int, ...], str]] = field(default_factory=dict)
     """The numbers of each spec text as written (``ModelView.written``)."""
-    inputs: dict[str, tuple[str | None, tuple[Any, ...], dict[tuple[str, ...], Any]]] = field(
+    inputs: dict[str, tuple[str | None, dict[str, Any], dict[tuple[str, ...], Any]]] = field(
         default_factory=dict
     )
     """By spec file: its text, what the site worked out for it, and its data less
@@ -181,6 +199,15 @@ def _template_files(folder: str | None) -> tuple[tuple[str, int, int], ...] | No
                 info = os.stat(path)
                 found.append((path, info.st_mtime_ns, info.st_size))
     return tuple(sorted(found))
+
+
+def _shown(worked_out: dict[str, Any], data: Any, hidden: Sequence[str]) -> tuple[Any, Any]:
+    """What an overview page may show of one model: what the site worked out for it
+    and its spec's data, less ``hidden`` (see :data:`NOT_SHOWN`)."""
+    return (
+        tuple(value for name, value in worked_out.items() if name not in hidden),
+        _without(data, [path for path in hidden if path not in WORKED_OUT]),
+    )
 
 
 def _without(data: Any, paths: Sequence[str]) -> Any:
@@ -408,7 +435,7 @@ class Site:
                 if name in ("drift.md", "problems.md")
                 else None
             )
-            inputs = (worked_out, self.catalog.diagnostics, shown[NOT_SHOWN.get(name, ())], extra)
+            inputs = (self.catalog.diagnostics, shown[NOT_SHOWN.get(name, ())], extra)
             done = cache.overviews.get(name)
             if done is None or done[0] != inputs:
                 made = [p for p in self._render((name, 0, 0), backlinks) if isinstance(p, Page)]
@@ -439,9 +466,9 @@ class Site:
 
     def _inputs(
         self, cache: RenderCache
-    ) -> tuple[list[tuple[Any, ...]], dict[tuple[str, ...], list[Any]]]:
-        """What the site worked out for each model, and each spec's data less each
-        overview page's :data:`NOT_SHOWN`.
+    ) -> tuple[list[dict[str, Any]], dict[tuple[str, ...], list[Any]]]:
+        """What the site worked out for each model; and for each overview page, that
+        and the spec's data less what the page does not show (:data:`NOT_SHOWN`).
 
         What did not change since the last build is the object kept from it: the
         comparisons of the pages' inputs are then of identical objects, quick at
@@ -449,18 +476,16 @@ class Site:
         """
         hidden_parts = sorted(set(NOT_SHOWN.values()) | {()})
         known, kept = cache.inputs, {}
-        worked_out: list[tuple[Any, ...]] = []
+        worked_out: list[dict[str, Any]] = []
         shown: dict[tuple[str, ...], list[Any]] = {hidden: [] for hidden in hidden_parts}
         for view in self.views:
             spec = view.spec
             made = self._worked_out(view)
             before = known.get(spec.path)
-            if before is not None and before[1] == made:
-                made = before[1]
-            if before is not None and before[0] == spec.source:
-                parts = before[2]
+            if before is not None and before[0] == spec.source and before[1] == made:
+                made, parts = before[1], before[2]
             else:
-                parts = {hidden: _without(view.data, hidden) for hidden in hidden_parts}
+                parts = {hidden: _shown(made, view.data, hidden) for hidden in hidden_parts}
             kept[spec.path] = (spec.source, made, parts)
             worked_out.append(made)
             for hidden in hidden_parts:
@@ -468,26 +493,30 @@ class Site:
         cache.inputs = kept
         return worked_out, shown
 
-    def _worked_out(self, view: ModelView) -> tuple[Any, ...]:
-        """What the site worked out for a model, and where its spec is."""
+    def _worked_out(self, view: ModelView) -> dict[str, Any]:
+        """What the site worked out for a model (:data:`WORKED_OUT`)."""
         spec = view.spec
         drift = view.drift
-        return (
-            spec.path,
-            spec.root,
-            spec.display,
-            spec.conforms,
-            tuple(spec.diagnostics),
-            view.slug,
-            view.name,
-            view.team,
-            view.owner,
-            view.contact,
-            view.score,
-            view.capacity,
-            view.written,
-            None if drift is None else (drift.model, _ages(drift.model.workloads, drift.now)),
-        )
+        return {
+            "where": (
+                spec.path,
+                spec.root,
+                spec.display,
+                spec.conforms,
+                tuple(spec.diagnostics),
+                view.slug,
+                view.name,
+            ),
+            "team": view.team,
+            "owner": view.owner,
+            "contact": view.contact,
+            "score": view.score,
+            "capacity": view.capacity,
+            "written": view.written,
+            "drift": None
+            if drift is None
+            else (drift.model, _ages(drift.model.workloads, drift.now)),
+        }
 
     def _around(self, view: ModelView) -> tuple[Any, ...]:
         """What a model's page shows of the models it links to and that link to it."""
