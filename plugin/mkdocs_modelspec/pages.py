@@ -39,7 +39,7 @@ from .rendering import ASSETS, environment, render
 from .views import ModelView, Sources, dependency, model_views
 from .views.changes import changes_page
 from .views.drift import drift_page, drift_section
-from .views.fields import fields_page
+from .views.fields import declared_paths, fields_page
 from .views.governance import governance_page
 from .views.graph import SPLIT_AT, graph_page, neighbourhood, splits
 from .views.hardware import hardware_page, type_key
@@ -66,10 +66,13 @@ _TEMPLATES = {name: template for name, _, template in OVERVIEWS}
 _ABOUT = ("metadata.description", "metadata.version")
 #: What the site works out for each model (``Site._worked_out``), by name.
 WORKED_OUT = ("where", "team", "owner", "contact", "score", "capacity", "written", "drift")
+#: In :data:`NOT_SHOWN`: the page shows which fields a spec declares, not their values.
+VALUES = "values"
 _FOUND = ("score", "capacity", "drift")
 _LISTED = (*_FOUND, "written", "owner", "contact")
-#: What each overview page does not show: parts of the specs (dotted paths) and of what
-#: the site works out for each model (names of :data:`WORKED_OUT`). An edit that changes
+#: What each overview page does not show: parts of the specs (dotted paths), of what
+#: the site works out for each model (names of :data:`WORKED_OUT`), or the values of the
+#: fields (:data:`VALUES`). An edit that changes
 #: only these leaves the page as it is, and ``mkdocs serve`` does not render it again. A
 #: test (``tests/test_incremental.py``) edits every field of a spec and checks each
 #: page against this.
@@ -109,7 +112,7 @@ NOT_SHOWN: dict[str, tuple[str, ...]] = {
         "spec.operations",
         "spec.governance",
     ),
-    "fields.md": _FOUND,
+    "fields.md": (*_LISTED, "team", VALUES),
     "problems.md": (*_ABOUT, *_LISTED, "spec"),
 }
 _TITLES = {name: title for name, title, _ in OVERVIEWS}
@@ -204,10 +207,10 @@ def _template_files(folder: str | None) -> tuple[tuple[str, int, int], ...] | No
 def _shown(worked_out: dict[str, Any], data: Any, hidden: Sequence[str]) -> tuple[Any, Any]:
     """What an overview page may show of one model: what the site worked out for it
     and its spec's data, less ``hidden`` (see :data:`NOT_SHOWN`)."""
-    return (
-        tuple(value for name, value in worked_out.items() if name not in hidden),
-        _without(data, [path for path in hidden if path not in WORKED_OUT]),
-    )
+    shown = tuple(value for name, value in worked_out.items() if name not in hidden)
+    if VALUES in hidden:
+        return shown, frozenset(declared_paths(data))
+    return shown, _without(data, [path for path in hidden if path not in WORKED_OUT])
 
 
 def _without(data: Any, paths: Sequence[str]) -> Any:
