@@ -10,6 +10,7 @@ would make of the same files, with fresh plugins.
 
 from __future__ import annotations
 
+import gc
 import gzip
 import os
 import shutil
@@ -69,7 +70,11 @@ class Served:
             config = _config(self.project, self.site)
             config.site_url = URL
             started = time.perf_counter()
-            build(config, serve_url=URL, dirty=self.dirty)
+            try:
+                build(config, serve_url=URL, dirty=self.dirty)
+            finally:
+                # The plugin freezes what a server keeps (gc.freeze): not this process's.
+                gc.unfreeze()
             return time.perf_counter() - started
 
 
