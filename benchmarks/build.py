@@ -187,7 +187,14 @@ def reload_project(folder: Path, count: int) -> tuple[Path, list[tuple[str, Path
     specs = load_roots([folder / "specs"])
     catalog = build_catalog(specs, [folder / "specs"])
     views = {v.spec: v for v in model_views(catalog, Sources())}
-    leaf = next(s for s in specs if not catalog.dependents.get(s) and not catalog.links.get(s))
+    leaf = next(
+        s
+        for s in specs
+        if not catalog.dependents.get(s)
+        and not catalog.links.get(s)
+        and "maxReplicas:" in (s.source or "")
+        and "  description:" in (s.source or "")
+    )
     hub = max(specs, key=lambda s: len(catalog.dependents.get(s, [])))
     dependent = views[catalog.dependents[hub][-1].source].slug
     (folder / "docs" / "guide.md").write_text(
