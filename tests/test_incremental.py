@@ -325,8 +325,8 @@ def test_a_page_whose_inputs_did_not_change_is_the_page_a_fresh_render_makes(
         files[name].write_text(yaml.safe_dump(data, sort_keys=False))
 
     def render(cache: RenderCache | None) -> dict[str, str]:
-        site = Site(build_catalog(load_roots([root]), [root]), Options())
-        return {page.src_uri: page.content for page in site.pages({}, cache)}
+        site = Site(build_catalog(load_roots([root]), [root]), Options(), cache=cache)
+        return {page.src_uri: page.content for page in site.pages({})}
 
     base = RenderCache()
     render(base)
@@ -342,6 +342,9 @@ def test_a_page_whose_inputs_did_not_change_is_the_page_a_fresh_render_makes(
                 overviews=dict(base.overviews),
                 env=base.env,
                 written=dict(base.written),
+                inputs=dict(base.inputs),
+                scored=base.scored,
+                scores=dict(base.scores),
             )
             kept, fresh = render(cache), render(None)
             stale = [uri for uri in fresh if kept.get(uri) != fresh[uri]]

@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import quote
 
 from . import __version__
-from .capacity import Accelerators, assess
+from .capacity import Accelerators, Capacity, assess
 from .catalog import Catalog
 from .diagnostics import Diagnostic
 from .drift import Report, age_text, compare, model_json, workload_json
@@ -34,7 +34,7 @@ from .history import NOT_READ, History
 from .loading import SpecFile, default_jobs, in_workers
 from .names import shown, slugify
 from .observed import Observations
-from .readiness import Settings, Subject, evaluate
+from .readiness import Score, Settings, Subject, evaluate
 from .rendering import ASSETS, environment, render
 from .views import ModelView, Sources, dependency, model_views
 from .views.changes import changes_page
@@ -186,6 +186,10 @@ class RenderCache:
     inputs: dict[str, tuple[str | None, dict[str, Any], dict[tuple[str, ...], Any]]] = field(
         default_factory=dict
     )
+    scored: Any = None
+    """The options (and required level) the scores were worked out with."""
+    scores: dict[str, tuple[Any, Capacity, Score]] = field(default_factory=dict)
+    """By spec file: the inputs of its readiness, its capacity and its readiness."""
     """By spec file: its text, what the site worked out for it, and its data less
     each overview page's :data:`NOT_SHOWN`."""
 
@@ -279,12 +283,16 @@ class Site:
         *,
         min_level: str | None = None,
         observed: Observations | None = None,
+        cache: RenderCache | None = None,
     ) -> None:
         """``history`` is the specs' git history (None: not read); ``min_level``
         replaces the levels the options require (``modelspec check --min-level``);
-        ``observed`` is what runs (None: the site reads no observed data)."""
+        ``observed`` is what runs (None: the site reads no observed data); ``cache``
+        holds what the builds before this one worked out and rendered (under ``mkdocs
+        serve``: see :meth:`pages`)."""
         self.catalog = catalog
         self.options = options
+        self.cache = cache
         self.prefix = normalise_prefix(options.prefix)
         self.env = environment(options.custom_templates)
         owned = _owned_page_names(self.prefix)
@@ -309,8 +317,14 @@ class Site:
         self._by_slug = {v.slug: v for v in self.views}
 
     def _score(self, min_level: str | None) -> None:
-        """Capacity and readiness of every model, once per build."""
-        score(self.views, self.catalog, self.options, min_level, self.table)
+        """Capacity and readiness of every model, once per build (with a cache, only
+        of the models whose inputs changed)."""
+        kept = None
+        if self.cache is not None:
+            if self.cache.scored != (self.options, min_level):
+                self.cache.scored, self.cache.scores = (self.options, min_level), {}
+            kept = self.cache.scores
+        score(self.views, self.catalog, self.options, min_level, self.table, kept=kept)
 
     def _compare(self, observed: Observations) -> Report[ModelView]:
         """Each model beside the workloads linked to it (see ``drift.py``)."""
@@ -352,22 +366,18 @@ class Site:
 
     # --- pages -----------------------------------------------------------------
 
-    def pages(
-        self,
-        backlinks: Mapping[str, Sequence[Backlink]] | None = None,
-        cache: RenderCache | None = None,
-    ) -> list[Page]:
+    def pages(self, backlinks: Mapping[str, Sequence[Backlink]] | None = None) -> list[Page]:
         """Every generated page: the overview pages first, then one page per model.
 
         ``backlinks`` maps a model's page name to the handwritten pages that link to
-        or embed it (shown as "referenced by"). With a ``cache`` (kept across the
-        rebuilds of ``mkdocs serve``), a page whose inputs did not change since the
-        last call is not rendered again.
+        or embed it (shown as "referenced by"). With the site's ``cache`` (kept across
+        the rebuilds of ``mkdocs serve``), a page whose inputs did not change since
+        the last build is not rendered again.
         """
-        if cache is None:
+        if self.cache is None:
             overviews, models = self._contents(backlinks or {})
         else:
-            overviews, models = self._cached_contents(backlinks or {}, cache)
+            overviews, models = self._cached_contents(backlinks or {}, self.cache)
         return overviews + [
             Page(self.prefix + view.page, view.name, text, view.spec, view.team)
             for view, text in zip(self.views, models, strict=True)
@@ -774,17 +784,28 @@ def score(
     options: Options,
     min_level: str | None = None,
     table: Accelerators | None = None,
+    *,
+    kept: dict[str, tuple[Any, Capacity, Score]] | None = None,
 ) -> None:
     """Set the capacity and readiness of each of ``views`` (models of ``catalog``);
     ``min_level`` replaces the levels the options require; ``table`` is the accelerator
-    table (by default, the options' one)."""
+    table (by default, the options' one). ``kept`` holds the scores of an earlier call
+    with the same options: a model whose inputs are the same keeps its own, and it is
+    left holding this call's."""
     # Scoring makes a few small objects per check and spec; as in loading, the
     # cyclic garbage collector would only rescan the whole catalog meanwhile
     # (measured: half the time at 10,000 specs), and nothing here is cyclic.
     paused = gc.isenabled()
     gc.disable()
     try:
-        _score_all(views, catalog, options, min_level, table or Accelerators(options.accelerators))
+        _score_all(
+            views,
+            catalog,
+            options,
+            min_level,
+            table or Accelerators(options.accelerators),
+            kept=kept,
+        )
     finally:
         if paused:
             gc.enable()
@@ -796,6 +817,8 @@ def _score_all(
     options: Options,
     min_level: str | None,
     table: Accelerators,
+    *,
+    kept: dict[str, tuple[Any, Capacity, Score]] | None = None,
 ) -> None:
     settings = options.readiness
     sources = options.sources
@@ -804,31 +827,43 @@ def _score_all(
         source_field(sources.team[0]) if sources.team else "metadata.labels.team",
         source_field(sources.owner[0]) if sources.owner else "metadata.annotations.owner",
     )
+    fresh = {}
     for view in views:
         spec = view.spec
-        view.capacity = assess(view.data, table)
         errors = spec.errors
-        view.score = evaluate(
-            Subject(
-                data=view.data,
-                valid=spec.valid,
-                first_error=(errors[0].path or None) if errors else None,
-                team=view.team,
-                owner=view.owner,
-                team_field=team_field,
-                owner_field=owner_field,
-                unresolved=tuple(
-                    (link.index, link.spec_ref)
-                    for link in catalog.links.get(spec, [])
-                    if link.target is None
-                ),
-                in_cycle=spec in in_cycle,
-                capacity=view.capacity,
-            ),
-            settings,
-            view.environment,
-            min_level=min_level,
+        first_error = (errors[0].path or None) if errors else None
+        unresolved = tuple(
+            (link.index, link.spec_ref)
+            for link in catalog.links.get(spec, [])
+            if link.target is None
         )
+        inputs = (spec.source, spec.valid, first_error, unresolved, spec in in_cycle)
+        known = kept.get(spec.path) if kept is not None else None
+        if known is not None and known[0] == inputs:
+            view.capacity, view.score = known[1], known[2]
+        else:
+            view.capacity = assess(view.data, table)
+            view.score = evaluate(
+                Subject(
+                    data=view.data,
+                    valid=spec.valid,
+                    first_error=first_error,
+                    team=view.team,
+                    owner=view.owner,
+                    team_field=team_field,
+                    owner_field=owner_field,
+                    unresolved=unresolved,
+                    in_cycle=spec in in_cycle,
+                    capacity=view.capacity,
+                ),
+                settings,
+                view.environment,
+                min_level=min_level,
+            )
+        fresh[spec.path] = (inputs, view.capacity, view.score)
+    if kept is not None:
+        kept.clear()
+        kept.update(fresh)
 
 
 #: Fewer model pages than this are rendered in this process alone.

@@ -180,6 +180,7 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
             ),
             history,
             observed=observed,
+            cache=self.renders,
         )
         for line in [*site.notices, *shortfalls(site.views)]:
             # A model below its required level fails --strict; so does a model whose
@@ -192,7 +193,7 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
         if site.drift is not None:
             log.info(_drift_summary(site))
         backlinks, self.rewritten = self._handwritten(files, site)
-        self.pages = site.pages(backlinks, self.renders)
+        self.pages = site.pages(backlinks)
         texts: dict[str, str | bytes] = {}
         aside: dict[str, tuple[str, str, list[str]]] = {}
         self.generated, self.blocks = {}, {}
