@@ -355,7 +355,9 @@ def test_the_model_page_shows_memory_and_the_estimate(tmp_path: Path) -> None:
     huge = pages["models/huge.md"]
     assert "in 48 GB of accelerator memory per replica &#40;292%&#41;." in huge
     assert "**The weights do not fit in the accelerator memory of one replica.**" in huge
-    assert "| Weights fit one replica &#40;estimate&#41; | **fails** |" in huge
+    assert (
+        "| Runtime and hardware | Weights fit one replica &#40;estimate&#41; | servable |" in huge
+    )
 
 
 def test_models_json_holds_the_capacity_figures(tmp_path: Path) -> None:

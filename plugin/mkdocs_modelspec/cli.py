@@ -456,6 +456,12 @@ def _site(
         not getattr(args, "no_directory_urls", False),
         str(path) if path is not None else None,
     )
+    if path is not None:
+        from .pages import commit_url_of
+
+        document = _mkdocs_yml(path)
+        if isinstance(document, dict):
+            options.commit_url = commit_url_of(document.get("repo_url"))
     return Site(catalog, options, found, min_level=min_level, observed=found_observed)
 
 

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from . import __version__
 from .capacity import Accelerators, assess
@@ -34,7 +34,7 @@ from .history import NOT_READ, History
 from .loading import SpecFile, default_jobs, in_workers
 from .names import shown, slugify
 from .observed import Observations
-from .readiness import Settings, Subject, evaluate
+from .readiness import Settings, Subject, evaluate, exemptions
 from .rendering import ASSETS, environment, render
 from .views import ModelView, Sources, model_views
 from .views.changes import changes_page
@@ -43,7 +43,7 @@ from .views.fields import fields_page
 from .views.governance import governance_page
 from .views.graph import SPLIT_AT, graph_page, neighbourhood, splits
 from .views.hardware import hardware_page, type_key
-from .views.index import catalog_page
+from .views.index import CATALOG_DATA, catalog_data, catalog_page
 from .views.model import SECTIONS, model_page
 from .views.ownership import ownership_page
 from .views.problems import problems_page
@@ -86,6 +86,9 @@ class Options:
     """Checks turned off, and the level required per environment."""
     accelerators: Mapping[str, float] = field(default_factory=dict)
     """Accelerator memory (GB) added to or overriding the built-in table."""
+    commit_url: str | None = None
+    """The address of a commit, ``{}`` for its hash (from the site's ``repo_url``):
+    commit hashes on the pages link there."""
     drift: DriftSettings = field(default_factory=DriftSettings)
     """How workloads are linked to specs, and when observed facts are stale."""
 
@@ -112,6 +115,15 @@ class Backlink:
 
     src_uri: str
     title: str
+
+
+def commit_url_of(repo_url: Any) -> str | None:
+    """Where a commit of the site's repository is shown (``{}``: its hash): GitHub,
+    GitLab and Gitea serve ``REPO/commit/HASH``, Bitbucket ``REPO/commits/HASH``."""
+    if not isinstance(repo_url, str) or not repo_url.startswith(("https://", "http://")):
+        return None
+    base = repo_url.rstrip("/").removesuffix(".git")
+    return base + ("/commits/{}" if "bitbucket.org" in base else "/commit/{}")
 
 
 def normalise_prefix(prefix: str) -> str:
@@ -155,6 +167,7 @@ class Site:
         self.options = options
         self.prefix = normalise_prefix(options.prefix)
         self.env = environment(options.custom_templates)
+        self.env.globals["commit_url"] = options.commit_url
         owned = _owned_page_names(self.prefix)
         self.views = model_views(catalog, options.sources, frozenset(owned))
         #: Warnings for the build log: models whose page name the site's own files took.
@@ -212,6 +225,21 @@ class Site:
         if self.options.directory_urls:
             return f"{self.prefix}{view.slug}/"
         return f"{self.prefix}{view.slug}.html"
+
+    def _link_to(
+        self, page: str, fragment: str = "", query: Mapping[str, str] | None = None
+    ) -> str:
+        """The address of a generated page (``index.md``, ``NAME.md``), with a query
+        and a fragment, from a model page: for links in raw HTML, which MkDocs does
+        not resolve."""
+        name = page.removesuffix(".md")
+        if self.options.directory_urls:
+            address = "../" if name == "index" else f"../{name}/"
+        else:
+            address = f"{name}.html"
+        if query:
+            address += "?" + urlencode(dict(query))
+        return address + (f"#{fragment}" if fragment else "")
 
     def _href(self, view: ModelView) -> str:
         # Markdown links are resolved by MkDocs; links inside SVG are not, so they are
@@ -341,6 +369,7 @@ class Site:
             "model.md.jinja",
             page=model_page(view, self.catalog, self.by_spec),
             graph=neighbourhood(view, self.catalog, self.by_spec, self._href),
+            link_to=self._link_to,
             downloads=self.downloads(view),
             referenced=referenced,
             history=self.history.of(view.spec),
@@ -365,6 +394,16 @@ class Site:
             MODELS_JSON: to_json(self.export()),
             SCHEMA_JSON: json.dumps(json_schema(), indent=2) + "\n",
         }
+        # The catalog's data, for its script: every row, sorted and filtered in the
+        # browser (the page's HTML holds the first ones).
+        out[self.prefix + CATALOG_DATA] = to_json(
+            catalog_data(
+                self.views,
+                (lambda v: f"{v.slug}/")
+                if self.options.directory_urls
+                else (lambda v: f"{v.slug}.html"),
+            )
+        )
         for view in self.views:
             downloads = self.downloads(view)
             if "YAML" in downloads:
@@ -532,6 +571,7 @@ def _score_all(
         spec = view.spec
         view.capacity = assess(view.data, table)
         errors = spec.errors
+        exempt, mistakes = exemptions(view.data)
         view.score = evaluate(
             Subject(
                 data=view.data,
@@ -548,6 +588,8 @@ def _score_all(
                 ),
                 in_cycle=spec in in_cycle,
                 capacity=view.capacity,
+                exempt=exempt,
+                exempt_mistakes=tuple(mistakes),
             ),
             settings,
             view.environment,

@@ -37,6 +37,7 @@ from .pages import (
     Backlink,
     Options,
     Site,
+    commit_url_of,
     edit_path,
     normalise_prefix,
 )
@@ -141,6 +142,7 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
                     required=dict(self.config.readiness.required),
                 ),
                 accelerators=self.config.accelerators,
+                commit_url=commit_url_of(config.repo_url),
                 drift=drift_settings(
                     self.config, display_path(config.config_file_path or "mkdocs.yml", base)
                 ),
