@@ -485,7 +485,8 @@ def site_options(
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .pages import save, to_json
+    from .exports import to_json
+    from .pages import save
 
     output = None
     if args.output is not None:

@@ -1,7 +1,8 @@
-"""Catalog -> everything the site gains: pages (Markdown), downloads, exports, embeds.
+"""Catalog -> everything the site gains: pages (Markdown), downloads, embeds.
 
-One :class:`Site` makes it all; the plugin hands the results to MkDocs as in-memory
-files, ``modelspec generate`` and ``modelspec export`` write them to disk. Both
+One :class:`Site` makes it all (the exports, such as ``models.json``, come from
+``exports.py``); the plugin hands the results to MkDocs as in-memory files,
+``modelspec generate`` and ``modelspec export`` write them to disk. Both
 therefore publish the same content at the same paths.
 """
 
@@ -11,7 +12,6 @@ import contextlib
 import gc
 import hashlib
 import json
-import math
 import multiprocessing as mp
 import os
 import posixpath
@@ -27,8 +27,9 @@ from . import __version__
 from .capacity import Accelerators, assess
 from .catalog import Catalog
 from .diagnostics import Diagnostic
-from .drift import Report, compare, model_json, workload_json
+from .drift import Report, compare
 from .drift import Settings as DriftSettings
+from .exports import catalog_document, to_json
 from .format import json_schema
 from .history import NOT_READ, History
 from .loading import SpecFile, default_jobs, in_workers
@@ -377,73 +378,7 @@ class Site:
 
     def export(self) -> dict[str, Any]:
         """The catalog as data: what ``models.json`` and ``modelspec export`` hold."""
-        models = []
-        for view in sorted(self.views, key=lambda v: v.spec.display):
-            spec = view.spec
-            links = {link.index: link for link in self.catalog.links.get(spec, [])}
-            deps = []
-            raw = view.data.get("spec", {}) if isinstance(view.data, dict) else {}
-            pipeline = raw.get("pipeline") if isinstance(raw, dict) else None
-            declared = pipeline.get("dependencies") if isinstance(pipeline, dict) else None
-            for index, dep in enumerate(declared if isinstance(declared, list) else []):
-                if not isinstance(dep, dict):
-                    continue
-                link = links.get(index)
-                target = self.by_spec.get(link.target) if link and link.target else None
-                deps.append(
-                    {
-                        "id": dep.get("id"),
-                        "role": dep.get("role"),
-                        "required": dep.get("required", True) is not False,
-                        "specRef": dep.get("specRef"),
-                        "model": target.name if target else None,
-                    }
-                )
-            models.append(
-                {
-                    "name": view.name,
-                    "url": self.url(view),
-                    "source": spec.rel,
-                    "file": spec.display,
-                    "valid": spec.valid,
-                    "team": view.team,
-                    "owner": view.owner,
-                    "contact": view.contact,
-                    "spec": spec.data,
-                    "dependencies": deps,
-                    "dependents": sorted(
-                        {self.by_spec[link.source].name for link in self.catalog.dependents[spec]}
-                    ),
-                    "problems": len(spec.diagnostics),
-                    "readiness": view.score.to_json() if view.score else None,
-                    "capacity": _capacity_json(view),
-                    "observed": model_json(view.drift.model) if view.drift else None,
-                }
-            )
-        return {
-            "generator": f"mkdocs-modelspec {__version__}",
-            "apiVersion": "piqc.ai/v1alpha1",
-            "models": models,
-            "diagnostics": [d.to_json() for d in self.catalog.diagnostics],
-            "unmatched": [workload_json(w) for w in self.drift.unmatched] if self.drift else [],
-            "observed": self._observed_json(),
-        }
-
-    def _observed_json(self) -> dict[str, Any] | None:
-        """What was read as running, and the problems found in it (None: not read)."""
-        report = self.drift
-        if report is None:
-            return None
-        observations = report.observations
-        statuses = [v.drift.status for v in self.views if v.drift is not None]
-        return {
-            "files": observations.files,
-            "workloads": len(observations.workloads),
-            "newest": observations.newest,
-            "staleAfterSeconds": report.settings.stale_after,
-            "models": {s: statuses.count(s) for s in ("drift", "match", "not seen")},
-            "diagnostics": [d.to_json() for d in report.diagnostics],
-        }
+        return catalog_document(self)
 
     # --- embeds ----------------------------------------------------------------
 
@@ -602,41 +537,6 @@ def source_field(source: str) -> str:
     if source.startswith(("labels.", "annotations.")):
         return "metadata." + source
     return source if source.startswith(("metadata.", "spec.")) else "spec." + source
-
-
-def _capacity_json(view: ModelView) -> dict[str, Any] | None:
-    capacity = view.capacity
-    if capacity is None or capacity.match is None:
-        return None
-    return {
-        "acceleratorMemoryGb": capacity.memory_gb,
-        "memoryPerReplicaGb": capacity.per_replica_gb,
-        "memoryAtMaxScaleGb": capacity.at_max_gb,
-        "unknownType": capacity.match.problem,
-        "parameters": capacity.parameters,
-        "weightsGbEstimate": capacity.weights_gb,
-        "weightsFit": capacity.fits,
-    }
-
-
-def to_json(value: Any, indent: int | None = None) -> str:
-    """YAML data as JSON text; non-finite numbers (JSON has none) become text."""
-    try:
-        text = json.dumps(value, ensure_ascii=False, allow_nan=False, indent=indent)
-    except ValueError:  # .nan or .inf somewhere: rare, so the slow walk only then
-        text = json.dumps(_json_safe(value), ensure_ascii=False, indent=indent)
-    return text + "\n"
-
-
-def _json_safe(value: Any) -> Any:
-    """YAML data as JSON: non-finite numbers become text (JSON has no NaN)."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_json_safe(v) for v in value]
-    return value
 
 
 def edit_path(spec: SpecFile, docs_dir: str) -> str:
