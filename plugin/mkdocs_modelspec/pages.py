@@ -216,7 +216,8 @@ class Site:
 
     def _href(self, view: ModelView) -> str:
         # Markdown links are resolved by MkDocs; links inside SVG are not, so they are
-        # written as the browser needs them, from a page of the generated folder.
+        # written as the browser needs them, from a page of the generated folder (as
+        # xlink:href, which Zensical leaves alone too: see ``rendering/svg.py``).
         return f"../{view.slug}/" if self.options.directory_urls else f"{view.slug}.html"
 
     # --- pages -----------------------------------------------------------------

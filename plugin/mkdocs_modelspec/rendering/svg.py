@@ -152,7 +152,8 @@ def graph(nodes: Sequence[Node], edges: Sequence[Edge], title: str) -> Md:
         for row, key in enumerate(column):
             where[key] = (MARGIN + index * (NODE_WIDTH + GAP_X), top + row * (NODE_HEIGHT + GAP_Y))
     parts = [
-        f'<svg class="modelspec-graph" xmlns="http://www.w3.org/2000/svg" role="img" '
+        f'<svg class="modelspec-graph" xmlns="http://www.w3.org/2000/svg" '
+        'xmlns:xlink="http://www.w3.org/1999/xlink" role="img" '
         f'width="{width:.0f}" height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}">',
         f"<title>{html(title)}</title>",
         '<defs><marker id="modelspec-arrow" viewBox="0 0 10 10" refX="10" refY="5" '
@@ -202,7 +203,11 @@ def graph(nodes: Sequence[Node], edges: Sequence[Edge], title: str) -> Md:
             tooltip += ": not in the catalog"
         group = f"<g><title>{html(tooltip)}</title>{box}</g>"
         if node.href and not node.missing:
-            group = f'<a href="{html(node.href)}">{group}</a>'
+            # xlink:href, not href: Zensical rewrites every href in a page's HTML as if
+            # relative to the Markdown file (one folder off for MkDocs' page URLs), and
+            # MkDocs rewrites none; both leave xlink:href as written, and browsers
+            # follow it. The link is written as the browser needs it from the page.
+            group = f'<a xlink:href="{html(node.href)}">{group}</a>'
         parts.append(group)
     parts.append("</svg>")
     return Md("".join(parts))
