@@ -50,7 +50,9 @@ def sarif_errors(document: dict) -> list[str]:
 
 def test_the_schema_is_the_real_sarif_one() -> None:
     # Not a stand-in: the 2.1.0 schema, which forbids what SARIF does not define.
-    assert SARIF_SCHEMA["title"] == "Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema"
+    assert (
+        SARIF_SCHEMA["title"] == "Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema"
+    )
     assert SARIF_SCHEMA["properties"]["version"]["enum"] == ["2.1.0"]
     assert len(SARIF_SCHEMA["definitions"]) > 50
     assert sarif_errors({"version": "2.1.0", "runs": [{"tool": {"driver": {}}}]})
@@ -183,7 +185,11 @@ def test_every_command_takes_spec_folders_as_arguments_or_with_specs(
         (tmp_path / folder).mkdir()
     (tmp_path / "one" / "a.modelspec.yaml").write_text(spec_text("model-a"))
     (tmp_path / "two" / "b.modelspec.yaml").write_text(spec_text("model-b"))
-    for spelling in (["one", "two"], ["--specs", "one", "--specs", "two"], ["one", "--specs", "two"]):
+    for spelling in (
+        ["one", "two"],
+        ["--specs", "one", "--specs", "two"],
+        ["one", "--specs", "two"],
+    ):
         assert run(capsys, "validate", *spelling)[1].startswith("2 specs: 2 valid")
         names = {m["name"] for m in json.loads(run(capsys, "export", *spelling)[1])["models"]}
         assert names == {"model-a", "model-b"}

@@ -287,14 +287,17 @@ def load_catalog(
     jobs: int = 1,
     *,
     compact: bool = False,
+    publish: bool = False,
 ) -> Catalog:
     """Load the folders and files named on the command line (default ``specs/``).
 
     ``max_file_size``: default ``loading.DEFAULT_MAX_FILE_SIZE``; ``compact``: keep
-    only what checking the catalog needs (see ``load_roots``).
+    only what checking the catalog needs (see ``load_roots``); ``publish``: for pages
+    and exports, where a spec outside the working folder is shown relative to its
+    repository, not by its path on this machine (``loading.published``).
     """
     from .catalog import build_catalog
-    from .loading import DEFAULT_MAX_FILE_SIZE, load_roots
+    from .loading import DEFAULT_MAX_FILE_SIZE, load_roots, published
 
     paths = list(paths) or [Path("specs")]
     missing = [str(p) for p in paths if not p.exists()]
@@ -311,6 +314,8 @@ def load_catalog(
         jobs=jobs,
         compact=compact,
     )
+    if publish:
+        published(loaded)
     return build_catalog(loaded, roots)
 
 
@@ -366,15 +371,15 @@ def _validate(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if failed else EXIT_OK
 
 
-def plugin_options(path: Path | None) -> tuple[Any, Path | None]:
-    """The plugin's validated options from ``path`` (``./mkdocs.yml`` when None and it
-    exists), and the file read; the defaults when there is no file."""
+def plugin_options(path: Path | None, *, default: bool = True) -> tuple[Any, Path | None]:
+    """The plugin's validated options from ``path`` (``./mkdocs.yml`` when None, it
+    exists and ``default``), and the file read; the defaults when there is no file."""
     from .config import ModelSpecConfig  # MkDocs is imported only when needed
 
     explicit = path is not None
     path = path if path is not None else Path("mkdocs.yml")
     options: Any = {}
-    if path.is_file():
+    if path.is_file() and (explicit or default):
         options = _plugin_entry(path)
     elif explicit:
         raise UsageError(f"no such file: {path}")
@@ -446,6 +451,7 @@ def build_site(
     history: bool = False,
     min_level: str | None = None,
     need_observed: bool = False,
+    default_config: bool = True,
 ) -> Site:
     """The site of ``specs`` (default: the configuration's ``specs_dir``) with the
     plugin's options from ``config`` (``./mkdocs.yml`` when None and it exists), as
@@ -453,13 +459,14 @@ def build_site(
 
     What runs is read from ``observed`` (``drift``), else from the configuration's
     ``observed`` option, as the plugin does; ``need_observed``: one of them must say.
+    ``default_config``: False to read no configuration when ``config`` is None.
     Raises :class:`UsageError` with the reason when an input is missing.
     """
     from .history import History, not_read, read_history
     from .observed import read_observed
     from .pages import Site, normalise_prefix
 
-    options, path = plugin_options(config)
+    options, path = plugin_options(config, default=default_config)
     base = path.parent if path is not None else Path()
     folders = list(specs or [base / d for d in options.specs_dir])
     for folder in folders:
@@ -485,7 +492,7 @@ def build_site(
             link_key=options.drift.label,
             max_file_size=options.drift.max_file_size,
         )
-    catalog = load_catalog(folders, options.max_file_size)
+    catalog = load_catalog(folders, options.max_file_size, publish=True)
     prefix = prefix or options.prefix
     try:
         normalise_prefix(prefix)
@@ -574,7 +581,7 @@ def _generate(args: argparse.Namespace) -> int:
     site = _site(args, history=True)
     for notice in site.notices:
         print(f"modelspec: warning: {printable(notice)}", file=sys.stderr)
-    done = write(site, out_dir)
+    done = write(site, out_dir, _inputs(args, out_dir))
     for src_uri, reason in done.kept:
         print(
             f"modelspec: warning: {printable(str(out_dir / src_uri))} kept as it is ({reason}): "
@@ -592,6 +599,25 @@ def _generate(args: argparse.Namespace) -> int:
         "stylesheets and scripts"
     )
     return EXIT_OK
+
+
+def _inputs(args: argparse.Namespace, out_dir: Path) -> dict[str, Any]:
+    """What ``generate`` made the site from, each path relative to ``out_dir``: the
+    Markdown extension makes the same site again from them (``markdown.py``)."""
+
+    def path(given: Path) -> str:
+        try:
+            return Path(os.path.relpath(given.absolute(), out_dir.absolute())).as_posix()
+        except ValueError:  # another drive (Windows): no relative path exists
+            return given.absolute().as_posix()
+
+    config = args.config if args.config is not None else Path("mkdocs.yml")
+    return {
+        "specs": [path(p) for p in args.specs] if args.specs else None,
+        "config": path(config) if config.is_file() else None,
+        "prefix": args.prefix,
+        "directoryUrls": not args.no_directory_urls,
+    }
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -574,7 +574,7 @@ class WriteError(OSError):
     message names it."""
 
 
-def write(site: Site, out_dir: Path) -> Written:
+def write(site: Site, out_dir: Path, inputs: Mapping[str, Any] | None = None) -> Written:
     """Write every page and file under ``out_dir`` (``modelspec generate``), and only
     what is generate's own.
 
@@ -585,7 +585,8 @@ def write(site: Site, out_dir: Path) -> Written:
     A recorded file no longer generated (the page of a deleted spec) is removed, if it
     is unchanged. Each file is written whole or not at all (written beside, then
     renamed); :class:`WriteError` says which file could not be, and the record then
-    names what was written until then.
+    names what was written until then. ``inputs`` (what the site was made from, for
+    the Markdown extension: see ``markdown.py``) is kept in the record too.
     """
     outputs = {page.src_uri: page.content for page in site.pages()} | site.files()
     try:
@@ -617,7 +618,9 @@ def write(site: Site, out_dir: Path) -> Written:
                 done.kept.append((src_uri, "changed since generated, for a spec now gone"))
     except WriteError as error:
         failed = error
-    record = {"generator": f"mkdocs-modelspec {__version__}", "files": owned}
+    record: dict[str, Any] = {"generator": f"mkdocs-modelspec {__version__}", "files": owned}
+    if inputs is not None:
+        record["inputs"] = dict(inputs)
     try:  # after a failure too: the files written until then are generate's own
         save(manifest, json.dumps(record, indent=1, sort_keys=True).encode())
     except WriteError as error:
