@@ -536,8 +536,15 @@ def site_options(
     )
 
 
+def _site_url(path: Path | None) -> str | None:
+    """``site_url`` of the mkdocs.yml at ``path``, when it has one."""
+    document = _mkdocs_yml(path) if path is not None else {}
+    found = document.get("site_url") if isinstance(document, dict) else None
+    return found if isinstance(found, str) and found else None
+
+
 def _export(args: argparse.Namespace) -> int:
-    from .exports import to_json
+    from .exports import backstage, catalog_csv, to_json
     from .pages import save
 
     output = None
@@ -546,10 +553,24 @@ def _export(args: argparse.Namespace) -> int:
             raise UsageError("-o names no file: give the file to write, or leave -o out for stdout")
         output = Path(args.output)
         if output.is_dir():
-            raise UsageError(
-                f"{output} is a folder: give a file name, such as {output / 'models.json'}"
+            name = {"json": "models.json", "csv": "models.csv"}.get(
+                args.format, "catalog-info.yaml"
             )
-    text = to_json(_site(args).export(), indent=2)
+            raise UsageError(f"{output} is a folder: give a file name, such as {output / name}")
+    site = _site(args)
+    if args.format == "csv":
+        text = catalog_csv(site)
+    elif args.format == "backstage":
+        site_url = args.site_url or _site_url(plugin_options(args.config)[1])
+        if not site_url:
+            print(
+                "modelspec: warning: no site URL (--site-url, or site_url in mkdocs.yml): "
+                "the links to model pages are relative to the site root",
+                file=sys.stderr,
+            )
+        text = backstage(site, site_url)
+    else:
+        text = to_json(site.export(), indent=2)
     if output is None:
         sys.stdout.write(text)
     else:
@@ -659,7 +680,7 @@ def _review(args: argparse.Namespace) -> int:
         raise UsageError(f"{files[0]} is a file: give specs folders")
     document = _mkdocs_yml(path) if path is not None else {}
     settings = document if isinstance(document, dict) else {}
-    site_url = args.site_url or settings.get("site_url")
+    site_url = args.site_url or _site_url(path)
     try:
         normalise_prefix(config.prefix)
     except ValueError as error:
@@ -673,7 +694,7 @@ def _review(args: argparse.Namespace) -> int:
             options=site_options(config, config.prefix, directory_urls),
             cwd=str(base.resolve()),
             max_file_size=config.max_file_size,
-            site_url=site_url if isinstance(site_url, str) else None,
+            site_url=site_url,
         )
     except ReviewError as error:
         raise UsageError(str(error)) from None

@@ -1,22 +1,50 @@
-"""The catalog as files for the tools around the site: ``models.json`` (``modelspec
-export``), and the helpers that write YAML data as JSON.
+"""The catalog as files for the tools around the site (``modelspec export --format``):
 
-The site publishes ``models.json`` (see ``pages.Site.files``); ``modelspec export``
-prints the same document.
+``json``
+    ``models.json``, the document the site publishes at its root, with a
+    ``schemaVersion`` and a JSON Schema of its own (published beside it at
+    ``schemas/models-json-v1.json``);
+``csv``
+    one row per model, the catalog table's columns (for spreadsheets);
+``backstage``
+    Backstage catalog entities, one ``Component`` per spec, as a YAML stream.
+
+And the helpers that write YAML data as JSON.
 """
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
 import json
 import math
+import re
+from collections import Counter
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import yaml
 
 from . import __version__
 from .drift import model_json, workload_json
+from .names import slugify
 
 if TYPE_CHECKING:
     from .pages import Site
     from .views import ModelView
+
+#: The shape of ``models.json``: raised when a field is removed, renamed or changes
+#: meaning (new fields may come within a version).
+SCHEMA_VERSION = 1
+#: Site-root path of the JSON Schema of ``models.json``.
+MODELS_SCHEMA = "schemas/models-json-v1.json"
+_SCHEMA_FILE = Path(__file__).parent / "schemas" / "models-json-v1.json"
+
+
+def models_schema() -> str:
+    """The JSON Schema of ``models.json`` (draft 2020-12), as published."""
+    return _SCHEMA_FILE.read_text(encoding="utf-8")
 
 
 def catalog_document(site: Site) -> dict[str, Any]:
@@ -65,6 +93,7 @@ def catalog_document(site: Site) -> dict[str, Any]:
             }
         )
     return {
+        "schemaVersion": SCHEMA_VERSION,
         "generator": f"mkdocs-modelspec {__version__}",
         "apiVersion": "piqc.ai/v1alpha1",
         "models": models,
@@ -124,3 +153,177 @@ def _json_safe(value: Any) -> Any:
     if isinstance(value, list):
         return [_json_safe(v) for v in value]
     return value
+
+
+# --- CSV ---------------------------------------------------------------------------
+
+#: The columns of ``--format csv``: the catalog table's, then where the page and the
+#: spec are.
+CSV_COLUMNS = (
+    "name",
+    "team",
+    "owner",
+    "task",
+    "framework",
+    "accelerator",
+    "environment",
+    "readiness",
+    "running",
+    "status",
+    "problems",
+    "url",
+    "file",
+)
+#: A cell a spreadsheet would read as a formula starts with one of these.
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def catalog_csv(site: Site) -> str:
+    """One row per model (by name), the catalog table's columns.
+
+    Text from a spec that a spreadsheet would run as a formula (``=HYPERLINK(...)``,
+    ``+``, ``-``, ``@``) is written with a leading ``'``, which spreadsheets show as
+    text; nothing else is changed.
+    """
+    from .views import by_name
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for view in by_name(site.views):
+        problems = len(view.spec.diagnostics)
+        row = {
+            "name": view.name,
+            "team": view.team,
+            "owner": view.owner,
+            "task": view.text("spec.identity.model.task"),
+            "framework": view.text("spec.identity.model.framework"),
+            "accelerator": view.hardware,
+            "environment": view.environment,
+            "readiness": view.score.level_name if view.score else None,
+            "running": view.drift.label if view.drift else None,
+            "status": "valid" if view.valid else "invalid",
+            "problems": str(problems),
+            "url": site.url(view),
+            "file": view.spec.display,
+        }
+        writer.writerow([_cell(row[column]) for column in CSV_COLUMNS])
+    return out.getvalue()
+
+
+def _cell(value: str | None) -> str:
+    if value is None:
+        return ""
+    return "'" + value if value.startswith(_FORMULA) else value
+
+
+# --- Backstage ---------------------------------------------------------------------
+
+#: Backstage's rule for ``metadata.name``: 1 to 63 characters, letters and digits,
+#: separated by single ``-``, ``_`` or ``.``.
+BACKSTAGE_NAME = re.compile(r"[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*")
+_NAME_MAX = 63
+#: Annotations of each entity (their prefix is the format's API group).
+ANNOTATION = "piqc.ai/"
+LIFECYCLES = {
+    "prod": "production",
+    "production": "production",
+    "deprecated": "deprecated",
+    "retired": "deprecated",
+}
+
+
+def entity_name(name: str, slug: str) -> str:
+    """A Backstage ``metadata.name`` for a model: its name when Backstage's rule allows
+    it; else its page name (``a-z``, ``0-9``, ``-``), and when that is longer than 63
+    characters, its first 54 and 8 hexadecimal digits of the name's SHA-256."""
+    if len(name) <= _NAME_MAX and BACKSTAGE_NAME.fullmatch(name):
+        return name
+    if len(slug) <= _NAME_MAX:
+        return slug
+    return _with_digest(slug, name)
+
+
+def _with_digest(slug: str, text: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{slug[:54].rstrip('-')}-{digest}"
+
+
+def entity_names(site: Site) -> dict[ModelView, str]:
+    """Each model's entity name, unique in the catalog as Backstage compares names
+    (letter case aside): a name two specs share is made unique by the digest of each
+    spec's file."""
+    names = {view: entity_name(view.name, view.slug) for view in site.views}
+    counts = Counter(name.casefold() for name in names.values())
+    for view, name in names.items():
+        if counts[name.casefold()] > 1:
+            names[view] = _with_digest(view.slug, view.spec.display)
+    return names
+
+
+def owner_ref(team: str | None) -> str:
+    """``group:NAME`` for the team (its name made valid as a model's is), or
+    ``unknown`` when the spec names none (Backstage requires an owner)."""
+    if not team:
+        return "unknown"
+    return "group:" + entity_name(team, slugify(team) or "team")
+
+
+def backstage(site: Site, site_url: str | None = None) -> str:
+    """Every spec as a Backstage ``Component`` (type ``model``), as a YAML stream.
+
+    ``spec.owner`` is the team (``group:TEAM``); ``spec.lifecycle`` comes from the
+    environment (``prod`` -> ``production``, ``deprecated``/``retired`` ->
+    ``deprecated``, anything else or none -> ``experimental``); ``spec.dependsOn``
+    lists the models its dependencies lead to in the catalog (``component:NAME``);
+    ``metadata.links`` has the model's page (``site_url`` + its URL; relative to the
+    site root without one). The spec's own name, file and environment are kept as
+    annotations.
+    """
+    from .views import by_name
+
+    names = entity_names(site)
+    base = (site_url or "").rstrip("/")
+    documents = []
+    for view in by_name(site.views):
+        dependencies = sorted(
+            {
+                names[site.by_spec[link.target]]
+                for link in site.catalog.links.get(view.spec, [])
+                if link.target is not None and link.target in site.by_spec
+            }
+        )
+        environment = view.environment
+        annotations = {
+            ANNOTATION + "modelspec-name": view.name,
+            ANNOTATION + "modelspec-file": view.spec.display,
+        }
+        if environment:
+            annotations[ANNOTATION + "environment"] = environment
+        metadata: dict[str, Any] = {"name": names[view]}
+        if names[view] != view.name:
+            metadata["title"] = view.name
+        description = view.text("metadata.description")
+        if description:
+            metadata["description"] = description
+        metadata["annotations"] = annotations
+        url = site.url(view)
+        metadata["links"] = [
+            {"url": f"{base}/{url}" if base else url, "title": "ModelSpec page", "icon": "docs"}
+        ]
+        spec: dict[str, Any] = {
+            "type": "model",
+            "lifecycle": LIFECYCLES.get((environment or "").casefold(), "experimental"),
+            "owner": owner_ref(view.team),
+        }
+        if dependencies:
+            spec["dependsOn"] = [f"component:{name}" for name in dependencies]
+        documents.append(
+            {
+                "apiVersion": "backstage.io/v1alpha1",
+                "kind": "Component",
+                "metadata": metadata,
+                "spec": spec,
+            }
+        )
+    return yaml.safe_dump_all(documents, sort_keys=False, allow_unicode=True, width=100)

@@ -29,7 +29,7 @@ from .catalog import Catalog
 from .diagnostics import Diagnostic
 from .drift import Report, compare
 from .drift import Settings as DriftSettings
-from .exports import catalog_document, to_json
+from .exports import MODELS_SCHEMA, catalog_document, models_schema, to_json
 from .format import json_schema
 from .history import NOT_READ, History
 from .loading import SpecFile, default_jobs, in_workers
@@ -128,7 +128,7 @@ def _owned_page_names(prefix: str) -> dict[str, str]:
     download of it would replace a file the site itself publishes there (``models``
     when the prefix is empty: ``models.json``), each with that file."""
     owned = {}
-    for path in (MODELS_JSON, SCHEMA_JSON, *(ASSET_FOLDER + name for name in ASSET_NAMES)):
+    for path in (MODELS_JSON, SCHEMA_JSON, MODELS_SCHEMA, *(ASSET_FOLDER + n for n in ASSET_NAMES)):
         if path.startswith(prefix):
             rest = path[len(prefix) :]
             stem, _, extension = rest.rpartition(".")
@@ -366,6 +366,7 @@ class Site:
             # slower), and models.json is read by programs.
             MODELS_JSON: to_json(self.export()),
             SCHEMA_JSON: json.dumps(json_schema(), indent=2) + "\n",
+            MODELS_SCHEMA: models_schema(),
         }
         for view in self.views:
             downloads = self.downloads(view)

@@ -26,6 +26,7 @@ from watchdog.events import FileSystemEventHandler
 from .catalog import build_catalog
 from .config import ModelSpecConfig, drift_settings
 from .diagnostics import printable
+from .exports import MODELS_SCHEMA
 from .history import Commit, not_read, read_history
 from .loading import LoadCache, display_path, load_roots, published
 from .observed import read_observed
@@ -181,7 +182,9 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
         for src_uri, text in site.files().items():
             if files.get_file_from_path(src_uri) is None:
                 files.append(File.generated(config, src_uri, content=text))
-            elif src_uri in (MODELS_JSON, SCHEMA_JSON) or src_uri.startswith(ASSET_FOLDER):
+            elif src_uri in (MODELS_JSON, SCHEMA_JSON, MODELS_SCHEMA) or src_uri.startswith(
+                ASSET_FOLDER
+            ):
                 log.warning(
                     f"{src_uri} is a handwritten file at the path of one the plugin "
                     "publishes: keeping the handwritten file"
