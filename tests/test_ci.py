@@ -259,29 +259,25 @@ def test_pre_commit_try_repo_runs_both_hooks_on_the_demo(tmp_path: Path) -> None
     subprocess.run(
         ["git", "-C", str(source), "commit", "-qm", "x"], check=True, env=env, cwd=source
     )
-    pre_commit = [sys.executable, "-m", "pre_commit"]
-    for hook in ("modelspec-validate", "modelspec-check"):
-        done = subprocess.run(
-            [*pre_commit, "try-repo", str(source), hook, "--all-files"],
+
+    def try_repo(hook: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "pre_commit", "try-repo", str(source), hook, "--all-files"],
             cwd=repo,
             capture_output=True,
             text=True,
             env=env,
             check=False,
         )
+
+    for hook in ("modelspec-validate", "modelspec-check"):
+        done = try_repo(hook)
         assert done.returncode == 0, done.stdout + done.stderr
         assert "Passed" in done.stdout, done.stdout
     broken = repo / "specs" / "broken.modelspec.yaml"
     broken.write_text(spec_text("broken").replace("count: 1", "count: many"))
     subprocess.run(["git", "-C", str(repo), "add", "."], check=True, env=env)
-    done = subprocess.run(
-        [*pre_commit, "try-repo", str(source), "modelspec-validate", "--all-files"],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
+    done = try_repo("modelspec-validate")
     assert done.returncode == 1
     assert "specs/broken.modelspec.yaml:" in done.stdout
     assert "error: [wrong-type]" in done.stdout
