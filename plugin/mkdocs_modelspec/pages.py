@@ -1,7 +1,8 @@
-"""Catalog -> everything the site gains: pages (Markdown), downloads, exports, embeds.
+"""Catalog -> everything the site gains: pages (Markdown), downloads, embeds.
 
-One :class:`Site` makes it all; the plugin hands the results to MkDocs as in-memory
-files, ``modelspec generate`` and ``modelspec export`` write them to disk. Both
+One :class:`Site` makes it all (the exports, such as ``models.json``, come from
+``exports.py``); the plugin hands the results to MkDocs as in-memory files,
+``modelspec generate`` and ``modelspec export`` write them to disk. Both
 therefore publish the same content at the same paths.
 """
 
@@ -11,7 +12,6 @@ import contextlib
 import gc
 import hashlib
 import json
-import math
 import multiprocessing as mp
 import os
 import posixpath
@@ -27,8 +27,9 @@ from . import __version__
 from .capacity import Accelerators, assess
 from .catalog import Catalog
 from .diagnostics import Diagnostic
-from .drift import Report, compare, model_json, workload_json
+from .drift import Report, compare
 from .drift import Settings as DriftSettings
+from .exports import MODELS_SCHEMA, catalog_document, models_schema, to_json
 from .format import json_schema
 from .history import NOT_READ, History
 from .loading import SpecFile, default_jobs, in_workers
@@ -139,7 +140,7 @@ def _owned_page_names(prefix: str) -> dict[str, str]:
     download of it would replace a file the site itself publishes there (``models``
     when the prefix is empty: ``models.json``), each with that file."""
     owned = {}
-    for path in (MODELS_JSON, SCHEMA_JSON, *(ASSET_FOLDER + name for name in ASSET_NAMES)):
+    for path in (MODELS_JSON, SCHEMA_JSON, MODELS_SCHEMA, *(ASSET_FOLDER + n for n in ASSET_NAMES)):
         if path.startswith(prefix):
             rest = path[len(prefix) :]
             stem, _, extension = rest.rpartition(".")
@@ -243,7 +244,8 @@ class Site:
 
     def _href(self, view: ModelView) -> str:
         # Markdown links are resolved by MkDocs; links inside SVG are not, so they are
-        # written as the browser needs them, from a page of the generated folder.
+        # written as the browser needs them, from a page of the generated folder (as
+        # xlink:href, which Zensical leaves alone too: see ``rendering/svg.py``).
         return f"../{view.slug}/" if self.options.directory_urls else f"{view.slug}.html"
 
     # --- pages -----------------------------------------------------------------
@@ -393,6 +395,7 @@ class Site:
             # slower), and models.json is read by programs.
             MODELS_JSON: to_json(self.export()),
             SCHEMA_JSON: json.dumps(json_schema(), indent=2) + "\n",
+            MODELS_SCHEMA: models_schema(),
         }
         # The catalog's data, for its script: every row, sorted and filtered in the
         # browser (the page's HTML holds the first ones).
@@ -416,73 +419,7 @@ class Site:
 
     def export(self) -> dict[str, Any]:
         """The catalog as data: what ``models.json`` and ``modelspec export`` hold."""
-        models = []
-        for view in sorted(self.views, key=lambda v: v.spec.display):
-            spec = view.spec
-            links = {link.index: link for link in self.catalog.links.get(spec, [])}
-            deps = []
-            raw = view.data.get("spec", {}) if isinstance(view.data, dict) else {}
-            pipeline = raw.get("pipeline") if isinstance(raw, dict) else None
-            declared = pipeline.get("dependencies") if isinstance(pipeline, dict) else None
-            for index, dep in enumerate(declared if isinstance(declared, list) else []):
-                if not isinstance(dep, dict):
-                    continue
-                link = links.get(index)
-                target = self.by_spec.get(link.target) if link and link.target else None
-                deps.append(
-                    {
-                        "id": dep.get("id"),
-                        "role": dep.get("role"),
-                        "required": dep.get("required", True) is not False,
-                        "specRef": dep.get("specRef"),
-                        "model": target.name if target else None,
-                    }
-                )
-            models.append(
-                {
-                    "name": view.name,
-                    "url": self.url(view),
-                    "source": spec.rel,
-                    "file": spec.display,
-                    "valid": spec.valid,
-                    "team": view.team,
-                    "owner": view.owner,
-                    "contact": view.contact,
-                    "spec": spec.data,
-                    "dependencies": deps,
-                    "dependents": sorted(
-                        {self.by_spec[link.source].name for link in self.catalog.dependents[spec]}
-                    ),
-                    "problems": len(spec.diagnostics),
-                    "readiness": view.score.to_json() if view.score else None,
-                    "capacity": _capacity_json(view),
-                    "observed": model_json(view.drift.model) if view.drift else None,
-                }
-            )
-        return {
-            "generator": f"mkdocs-modelspec {__version__}",
-            "apiVersion": "piqc.ai/v1alpha1",
-            "models": models,
-            "diagnostics": [d.to_json() for d in self.catalog.diagnostics],
-            "unmatched": [workload_json(w) for w in self.drift.unmatched] if self.drift else [],
-            "observed": self._observed_json(),
-        }
-
-    def _observed_json(self) -> dict[str, Any] | None:
-        """What was read as running, and the problems found in it (None: not read)."""
-        report = self.drift
-        if report is None:
-            return None
-        observations = report.observations
-        statuses = [v.drift.status for v in self.views if v.drift is not None]
-        return {
-            "files": observations.files,
-            "workloads": len(observations.workloads),
-            "newest": observations.newest,
-            "staleAfterSeconds": report.settings.stale_after,
-            "models": {s: statuses.count(s) for s in ("drift", "match", "not seen")},
-            "diagnostics": [d.to_json() for d in report.diagnostics],
-        }
+        return catalog_document(self)
 
     # --- embeds ----------------------------------------------------------------
 
@@ -646,41 +583,6 @@ def source_field(source: str) -> str:
     return source if source.startswith(("metadata.", "spec.")) else "spec." + source
 
 
-def _capacity_json(view: ModelView) -> dict[str, Any] | None:
-    capacity = view.capacity
-    if capacity is None or capacity.match is None:
-        return None
-    return {
-        "acceleratorMemoryGb": capacity.memory_gb,
-        "memoryPerReplicaGb": capacity.per_replica_gb,
-        "memoryAtMaxScaleGb": capacity.at_max_gb,
-        "unknownType": capacity.match.problem,
-        "parameters": capacity.parameters,
-        "weightsGbEstimate": capacity.weights_gb,
-        "weightsFit": capacity.fits,
-    }
-
-
-def to_json(value: Any, indent: int | None = None) -> str:
-    """YAML data as JSON text; non-finite numbers (JSON has none) become text."""
-    try:
-        text = json.dumps(value, ensure_ascii=False, allow_nan=False, indent=indent)
-    except ValueError:  # .nan or .inf somewhere: rare, so the slow walk only then
-        text = json.dumps(_json_safe(value), ensure_ascii=False, indent=indent)
-    return text + "\n"
-
-
-def _json_safe(value: Any) -> Any:
-    """YAML data as JSON: non-finite numbers become text (JSON has no NaN)."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_json_safe(v) for v in value]
-    return value
-
-
 def edit_path(spec: SpecFile, docs_dir: str) -> str:
     """The spec's path relative to the docs folder, for the page's "edit" link.
 
@@ -715,7 +617,7 @@ class WriteError(OSError):
     message names it."""
 
 
-def write(site: Site, out_dir: Path) -> Written:
+def write(site: Site, out_dir: Path, inputs: Mapping[str, Any] | None = None) -> Written:
     """Write every page and file under ``out_dir`` (``modelspec generate``), and only
     what is generate's own.
 
@@ -726,7 +628,8 @@ def write(site: Site, out_dir: Path) -> Written:
     A recorded file no longer generated (the page of a deleted spec) is removed, if it
     is unchanged. Each file is written whole or not at all (written beside, then
     renamed); :class:`WriteError` says which file could not be, and the record then
-    names what was written until then.
+    names what was written until then. ``inputs`` (what the site was made from, for
+    the Markdown extension: see ``markdown.py``) is kept in the record too.
     """
     outputs = {page.src_uri: page.content for page in site.pages()} | site.files()
     try:
@@ -758,7 +661,9 @@ def write(site: Site, out_dir: Path) -> Written:
                 done.kept.append((src_uri, "changed since generated, for a spec now gone"))
     except WriteError as error:
         failed = error
-    record = {"generator": f"mkdocs-modelspec {__version__}", "files": owned}
+    record: dict[str, Any] = {"generator": f"mkdocs-modelspec {__version__}", "files": owned}
+    if inputs is not None:
+        record["inputs"] = dict(inputs)
     try:  # after a failure too: the files written until then are generate's own
         save(manifest, json.dumps(record, indent=1, sort_keys=True).encode())
     except WriteError as error:

@@ -8,7 +8,6 @@ line uses too.
 from __future__ import annotations
 
 import os
-import posixpath
 import re
 import stat
 import threading
@@ -27,8 +26,9 @@ from watchdog.events import FileSystemEventHandler
 from .catalog import build_catalog
 from .config import ModelSpecConfig, drift_settings
 from .diagnostics import printable
+from .exports import MODELS_SCHEMA
 from .history import Commit, not_read, read_history
-from .loading import LoadCache, display_path, load_roots
+from .loading import LoadCache, display_path, load_roots, published
 from .observed import read_observed
 from .pages import (
     ASSET_FOLDER,
@@ -43,7 +43,7 @@ from .pages import (
 )
 from .pages import Page as GeneratedPage
 from .readiness import Settings
-from .references import ANCHORS, rewrite, scan
+from .references import rewrite_page, scan
 from .rendering.escape import html
 from .views import Sources
 from .views.scorecards import shortfalls
@@ -107,6 +107,7 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
             cache=self.cache,
         )
         read = (self.cache.misses - misses) if self.cache else len(specs)
+        published(specs)  # a spec outside the project: shown from its repository
         catalog = build_catalog(specs, self.roots)
         for diagnostic in catalog.diagnostics:
             # Warnings make `mkdocs build --strict` fail, as a broken spec should.
@@ -183,7 +184,9 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
         for src_uri, text in site.files().items():
             if files.get_file_from_path(src_uri) is None:
                 files.append(File.generated(config, src_uri, content=text))
-            elif src_uri in (MODELS_JSON, SCHEMA_JSON) or src_uri.startswith(ASSET_FOLDER):
+            elif src_uri in (MODELS_JSON, SCHEMA_JSON, MODELS_SCHEMA) or src_uri.startswith(
+                ASSET_FOLDER
+            ):
                 log.warning(
                     f"{src_uri} is a handwritten file at the path of one the plugin "
                     "publishes: keeping the handwritten file"
@@ -235,24 +238,7 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
             self.spent += time.perf_counter() - started
 
     def _rewrite(self, markdown: str, page: Page, site: Site) -> str:
-        folder = posixpath.dirname(page.file.src_uri) or "."
-        base = posixpath.relpath(site.prefix or ".", folder) + "/"
-
-        def resolve(name: str, section: str) -> str:
-            view = site.find(name)
-            if view is None:
-                raise ValueError(f"unknown model {name!r} in a modelspec: link")
-            if section and section not in ANCHORS:
-                raise ValueError(
-                    f"unknown section {section!r} of {name} (one of {', '.join(sorted(ANCHORS))})"
-                )
-            target = posixpath.relpath(site.prefix + view.page, folder)
-            return target + (f"#{section}" if section else "")
-
-        def embed(kind: str, words: tuple[str, ...]) -> str:
-            return site.embed(kind, words, "" if base == "./" else base)
-
-        rewritten, mistakes = rewrite(markdown, resolve, embed)
+        rewritten, mistakes = rewrite_page(site, markdown, page.file.src_uri)
         where = os.path.relpath(page.file.abs_src_path or page.file.src_uri)
         for mistake in mistakes:
             log.warning(printable(f"{where}:{mistake.line}: {mistake.message}"))

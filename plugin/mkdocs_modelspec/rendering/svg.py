@@ -153,7 +153,8 @@ def graph(nodes: Sequence[Node], edges: Sequence[Edge], title: str) -> Md:
             where[key] = (MARGIN + index * (NODE_WIDTH + GAP_X), top + row * (NODE_HEIGHT + GAP_Y))
     parts = [
         f'<svg class="modelspec-graph" xmlns="http://www.w3.org/2000/svg" '
-        f'xmlns:xlink="http://www.w3.org/1999/xlink" role="img" width="{width:.0f}" height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}">',
+        'xmlns:xlink="http://www.w3.org/1999/xlink" role="img" '
+        f'width="{width:.0f}" height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}">',
         f"<title>{html(title)}</title>",
         '<defs><marker id="modelspec-arrow" viewBox="0 0 10 10" refX="10" refY="5" '
         'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
@@ -203,8 +204,11 @@ def graph(nodes: Sequence[Node], edges: Sequence[Edge], title: str) -> Md:
             tooltip += ": not in the catalog"
         group = f"<g><title>{html(tooltip)}</title>{box}</g>"
         if node.href and not node.missing:
-            # xlink:href, not href: Material's instant navigation rewrites every [href]
-            # and cannot set an SVG link's (a console error on every page with a graph).
+            # xlink:href, not href: Zensical rewrites every href in a page's HTML as if
+            # relative to the Markdown file (one folder off for MkDocs' page URLs), MkDocs
+            # rewrites none, and Material's instant navigation resets every [href] (an
+            # SVG link's cannot be set: a console error on every page with a graph). All
+            # three leave xlink:href as written, and browsers follow it.
             group = f'<a xlink:href="{html(node.href)}">{group}</a>'
         parts.append(group)
     parts.append("</svg>")
