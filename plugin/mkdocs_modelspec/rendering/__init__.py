@@ -156,7 +156,7 @@ def per_type(counts: dict[str, int]) -> Md:
 def not_counted(context: Any, total: Any, fragment: str = "hardware") -> Md:
     """What a total could not count, and which models: ``no maxReplicas: a, b``."""
     parts = [
-        f"{md(reason)}: " + ", ".join(link(context, v.name, v.page, fragment) for v in views)
+        f"{md(reason)}: " + models_list(context, views, fragment)
         for reason, views in total.not_counted
     ]
     return Md("; ".join(parts) if parts else "—")
@@ -373,8 +373,10 @@ def table_tools(
     placeholder: str = "Filter the table",
     rows: int | None = None,
     choices: str | None = None,
+    *,
     catalog: str | None = None,
     total: int | None = None,
+    help: str | None = None,
 ) -> Md:
     """A marker the site's script turns into sortable headers and, for tables of more
     than a few rows (or when ``rows`` is not given), a filter box. ``choices`` names a
@@ -385,6 +387,9 @@ def table_tools(
     show = "1" if rows is None or rows > FILTER_FROM else "0"
     pick = f' data-choices="{html(choices)}"' if choices else ""
     data = f' data-catalog="{html(catalog)}" data-total="{total or 0}"' if catalog else ""
+    # How to use the controls the script adds (said by the script: without it there
+    # are none).
+    data += f' data-help="{html(help)}"' if help else ""
     return block(
         f'<div class="modelspec-table-tools" data-filter="{show}"{pick}{data} '
         f'data-placeholder="{html(placeholder)}"></div>'

@@ -260,6 +260,9 @@
   Catalog.prototype.build = function () {
     var self = this, pending = null;
     var marker = this.marker;
+    if (marker.getAttribute("data-help")) {
+      marker.insertAdjacentElement("beforebegin", element("p", "", marker.getAttribute("data-help")));
+    }
     var input = element("input", "modelspec-filter");
     input.type = "search";
     input.placeholder = marker.getAttribute("data-placeholder") || "Filter";
