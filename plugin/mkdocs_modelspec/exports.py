@@ -186,6 +186,7 @@ def catalog_csv(site: Site) -> str:
     text; nothing else is changed.
     """
     from .views import by_name
+    from .views.index import accelerator_text
 
     out = io.StringIO()
     writer = csv.writer(out)
@@ -198,7 +199,7 @@ def catalog_csv(site: Site) -> str:
             "owner": view.owner,
             "task": view.text("spec.identity.model.task"),
             "framework": view.text("spec.identity.model.framework"),
-            "accelerator": view.hardware,
+            "accelerator": accelerator_text(view),
             "environment": view.environment,
             "readiness": view.score.level_name if view.score else None,
             "running": view.drift.label if view.drift else None,
