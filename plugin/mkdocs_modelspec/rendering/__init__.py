@@ -16,7 +16,7 @@ from typing import Any
 
 import jinja2
 
-from ..capacity import gigabytes
+from ..capacity import gigabytes, parameters_text
 from ..diagnostics import Diagnostic
 from ..readiness import AREA_TITLES, EXEMPT_ANNOTATION
 from ..views import plain_number
@@ -52,6 +52,7 @@ def environment(custom_templates: str | Path | None = None) -> jinja2.Environmen
         raw=Md,  # for a template's own literals only, never for values from a spec
         plain_number=plain_number,
         gb=gb,
+        parameter_count=parameters_text,
         autolink=autolink,
         readiness_row=readiness_row,
         value=value,

@@ -488,7 +488,10 @@ def _parameters(view: ModelView) -> Row:
     if capacity.parameters is None:
         text = f"{capacity.parameters_text} (not a count: write 70b, 350m or 7000000000)"
     else:
-        text = f"{parameters_text(capacity.parameters)} (annotation {PARAMETERS_ANNOTATION})"
+        text = (
+            f"{parameters_text(capacity.parameters)} (from the annotation "
+            f"{PARAMETERS_ANNOTATION}: {capacity.parameters_text})"
+        )
     return Row("Parameters", Shown("text", text))
 
 
