@@ -225,6 +225,8 @@ def parts(article: Node) -> dict[str, Part]:
             title = ""
             continue
         current.nodes.append(node)
+        if node.tag == "div" and not node.text():
+            continue  # a marker (modelspec-compact): the title before it still holds
         tables = [node] if node.tag == "table" else [t for t in node.iter() if t.tag == "table"]
         for table in tables:
             current.tables.append(_table(table, title))
@@ -326,15 +328,18 @@ class _Checker:
             return None if shown == _norm(value) else f"title {shown!r}"
         if where == "metadata.description":
             return self._description(value)
-        if where in ("metadata.version", "apiVersion", "kind"):
-            found = re.search(r"Version: (.*?) · Format: (.*?) · Spec file", top.text())
+        if where == "metadata.version":
+            found = re.search(r"^version (.*)$", top.text(), re.MULTILINE)
             if found is None:
-                return "no line 'Version: ... · Format: ...'"
-            if where == "metadata.version":
-                wanted = _norm(value) or ("empty text" if value == "" else "blank text")
-                return None if found.group(1) == wanted else f"shows {found.group(1)!r}"
+                return "no 'version ...' in the page's header"
+            wanted = _norm(value) or ("empty text" if value == "" else "blank text")
+            return None if found.group(1) == wanted else f"shows {found.group(1)!r}"
+        if where in ("apiVersion", "kind"):
+            found = re.search(r" · format (.*)$", top.text(), re.MULTILINE)
             wanted = _norm(f"{self.data.get('apiVersion')} {self.data.get('kind')}")
-            return None if found.group(2) == wanted else f"shows {found.group(2)!r}"
+            if found is None or found.group(1) != wanted:
+                return f"format shows {found.group(1) if found else None!r}, not {wanted!r}"
+            return None
         cell = self.cell(path)
         if isinstance(cell, str):
             return cell
@@ -421,7 +426,7 @@ class _Checker:
         if where == "metadata.description":
             return None if "does not declare a description" in top else "no note"
         if where == "metadata.version":
-            return None if "Version: not declared" in top else "no note"
+            return None if "version not declared" in top else "no note"
         feeds = _feeds(where)
         if feeds:  # a whole part of the format: each section it feeds says so, in one line
             for anchor in feeds:

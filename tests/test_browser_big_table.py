@@ -45,7 +45,7 @@ def test_a_large_table_shows_its_first_rows_then_more(site: Path) -> None:
         page.goto(url)
         page.wait_for_selector(".modelspec-filter")
         assert len(shown(page)) == 500
-        assert page.locator(".modelspec-count").inner_text() == f"{ROWS} rows"
+        assert page.locator(".modelspec-count").inner_text() == f"{ROWS:,} rows"
         more = page.locator(".modelspec-more")
         assert more.inner_text() == "Show 700 more (700 not shown)"
         more.click()
@@ -64,10 +64,10 @@ def test_filter_and_sort_reach_every_row(site: Path) -> None:
             "document.querySelector('.modelspec-count').textContent.includes(' of ')"
         )
         assert shown(page) == ["row-1199"]  # beyond the first 500 rows
-        assert page.locator(".modelspec-count").inner_text() == f"1 of {ROWS} rows"
+        assert page.locator(".modelspec-count").inner_text() == f"1 of {ROWS:,} rows"
         page.locator(".modelspec-filter").fill("")
         page.wait_for_function(
-            f"document.querySelector('.modelspec-count').textContent === '{ROWS} rows'"
+            f"document.querySelector('.modelspec-count').textContent === '{ROWS:,} rows'"
         )
         size = page.locator("th").nth(1)
         size.click()

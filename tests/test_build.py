@@ -39,7 +39,7 @@ def test_a_valid_catalog_builds_strict(tmp_path: Path, tool: str) -> None:
     ):
         assert (site / page / "index.html").is_file(), page
     chat = read_page(site, "models/chat")
-    assert "nvidia l40s x 2 per replica" in chat.text
+    assert "2 × nvidia l40s per replica" in chat.text
     links = [a.get("href") for tag, a in chat.elements if tag == "a"]
     assert "../embed/" in links  # the resolved specRef, as a link MkDocs checked
     assert (site / "assets/modelspec/modelspec.js").is_file()

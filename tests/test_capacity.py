@@ -317,9 +317,9 @@ def test_the_hardware_matrix_sums_memory_and_lists_unknown_types(tmp_path: Path)
     assert "| <code>gaudi3</code> | unknown type | [new](new.md#hardware) |" in unknown
     estimates = hardware.split("## Weight estimates")[1].split("## Teams")[0]
     assert "**estimates**" in estimates
-    assert "| [big](big.md#hardware) | 70b | bf16 | 140 GB | 160 GB | 88% | fits |" in estimates
+    assert "| [big](big.md#hardware) | 70B | bf16 | 140 GB | 160 GB | 88% | fits |" in estimates
     # 8b in bf16 is 16 GB on 2 x 24 GB.
-    assert "| [small](small.md#hardware) | 8b | bf16 | 16 GB | 48 GB | 33% | fits |" in estimates
+    assert "| [small](small.md#hardware) | 8B | bf16 | 16 GB | 48 GB | 33% | fits |" in estimates
 
 
 def test_a_site_option_gives_an_unknown_type_its_memory(tmp_path: Path) -> None:
@@ -346,7 +346,7 @@ def test_the_model_page_shows_memory_and_the_estimate(tmp_path: Path) -> None:
     ) in pages["models/vague.md"]
     big = pages["models/big.md"]
     assert "| Accelerator memory | 80 GB each, 160 GB per replica |" in big
-    assert "| Parameters | 70B &#40;annotation parameters&#41; |" in big
+    assert "| Parameters | 70B &#40;from the annotation parameters&#58; 70b&#41; |" in big
     assert (
         "Weight memory (estimate): 70B parameters x 2 bytes &#40;bf16&#41; &#61; about 140 GB "
         "of weights, in 160 GB of accelerator memory per replica &#40;88%&#41;."
@@ -355,7 +355,9 @@ def test_the_model_page_shows_memory_and_the_estimate(tmp_path: Path) -> None:
     huge = pages["models/huge.md"]
     assert "in 48 GB of accelerator memory per replica &#40;292%&#41;." in huge
     assert "**The weights do not fit in the accelerator memory of one replica.**" in huge
-    assert "| Weights fit one replica &#40;estimate&#41; | **fails** |" in huge
+    assert (
+        "| Runtime and hardware | Weights fit one replica &#40;estimate&#41; | servable |" in huge
+    )
 
 
 def test_models_json_holds_the_capacity_figures(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 import markdown
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from mkdocs_modelspec.rendering.escape import code, front_matter, href, html, md, mermaid_label
@@ -60,11 +60,24 @@ def render(source: str) -> Collect:
     return out
 
 
-CONTROL = dict.fromkeys([*range(9), 11, 12, *range(14, 32), *range(127, 160)], "�")
+# Control characters, and the direction embeddings, overrides and isolates (which would
+# show the text after them reversed): each is shown as U+FFFD.
+CONTROL = dict.fromkeys(
+    [
+        *range(9),
+        11,
+        12,
+        *range(14, 32),
+        *range(127, 160),
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+    ],
+    "\ufffd",
+)
 
 
 def flat(text: str) -> str:
-    """What md() promises: line breaks become spaces, control characters U+FFFD."""
+    """What md() promises: line breaks become spaces, control and direction characters U+FFFD."""
     return text.translate({9: " ", 10: " ", 13: " ", **CONTROL})
 
 
@@ -99,6 +112,8 @@ def test_markdown_text_is_shown_as_written(payload: str) -> None:
 
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60))
+@example("report\u202efdp.exe")
+@example("\u2066isolate\u2069")
 def test_any_text_renders_as_itself(text: str) -> None:
     out = render("x " + md(text) + " y")
     assert out.tags == ["p"]

@@ -27,6 +27,7 @@ def test_models_json_lists_every_spec_with_a_url_that_exists(tmp_path: Path) -> 
     site = root / "site"
     document = json.loads((site / "models.json").read_text())
     assert set(document) == {
+        "schemaVersion",
         "generator",
         "apiVersion",
         "models",

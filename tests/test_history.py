@@ -224,7 +224,7 @@ def test_the_pages_show_the_history_and_escape_authors_and_subjects(repo: Path) 
     history, _ = history_of(repo)
     generated = pages(repo, history)
     chat = generated["models/chat.md"]
-    assert "3 commit(s) changed this spec, newest first." in chat
+    assert "3 commits changed this spec, newest first." in chat
     assert "- <code>spec.runtime.accelerator.count</code>: <code>2</code> → <code>8</code>" in chat
     assert (
         "- <code>spec.operations.observability.tracing.enabled</code>: removed, was "

@@ -70,7 +70,7 @@ def test_every_spec_file_is_a_model_page_or_a_problem(tmp_path: Path) -> None:
     with_problems = [*broken, "specs/team-b/warned.modelspec.yaml"]
     for name in files:
         assert (name in problems) == (name in with_problems), name
-    assert f"in {len(with_problems)} spec file(s)" in problems
+    assert f"in {len(with_problems)} spec files" in problems
     for name in broken:
         assert f"{name}:" in done.stderr  # and each is a warning of the build
 

@@ -34,8 +34,23 @@ def test_a_page_is_the_same_with_its_blocks_set_aside(
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     project = _project(tmp_path / "project")
+    set_aside: dict[str, int] = {}
+    original = plugin._set_aside
+
+    def recording(markdown: str) -> tuple[str, list[str]]:
+        out, blocks = original(markdown)
+        for block in blocks:
+            kind = "listing" if "modelspec-source" in block[:60] else "graph"
+            set_aside[kind] = set_aside.get(kind, 0) + 1
+        return out, blocks
+
+    monkeypatch.setattr(plugin, "_set_aside", recording)
     with caplog.at_level(logging.WARNING):
         clean_build(project, tmp_path / "aside")
+    # Each model page's listing, and the graphs, did reach MkDocs as placeholders.
+    models = len(list((FIXTURES / "catalog").rglob("*.modelspec.yaml")))
+    assert set_aside.get("listing", 0) >= models - 1, set_aside
+    assert set_aside.get("graph", 0) >= 1, set_aside
     # A page links to a line of the broken spec's listing: MkDocs finds the anchor.
     assert not [r for r in caplog.records if "anchor" in r.getMessage()], caplog.text
     monkeypatch.setattr(plugin, "_BLOCKS", ())

@@ -109,7 +109,7 @@ def test_ownership_lists_gaps_first() -> None:
 
 def test_problems_page_is_present_and_links_each_file() -> None:
     problems = GENERATED["models/problems.md"]
-    assert "1 error(s) and 1 warning(s) in 2 spec file(s)" in problems
+    assert "1 error and 1 warning in 2 spec files" in problems
     assert "Page: [broken](broken.md)" in problems
     assert "Page: [chat](chat.md)" in problems
 

@@ -339,27 +339,31 @@ def test_pages_show_the_checks_the_level_and_the_gaps(tmp_path: Path) -> None:
     assert "Level: **operable**" in chat
     assert "required for environment prod: **production-ready**, **not met**" in chat
     assert (
-        "| Artifacts versioned | **fails** | production-ready | <code>spec.identity.model.artifacts.modelUri</code>:"
+        "| Model configuration | Artifacts versioned | production-ready | <code>spec.identity.model.artifacts.modelUri</code>:"
         in chat
     )
-    assert "Readiness: **operable**" in chat  # at a glance
+    # at a glance, in the page's header
+    assert (
+        '<p class="modelspec-card-title">Readiness</p><p><strong><a href="#readiness">operable</a></strong>'
+        in chat
+    )
     assert "Cost target declared" not in chat  # turned off
     catalog = pages["models/index.md"]
     assert "[operable](chat.md#readiness)" in catalog
     assert "[declared](tiny.md#readiness)" in catalog
     scorecards = pages["models/scorecards.md"]
-    assert "**1** model(s) are below their required level" in scorecards
+    assert "**1 model** is below its required level" in scorecards
     assert (
         "| [chat](chat.md#readiness) | fixtures | prod | operable | production-ready | <code>artifacts-versioned</code> |"
         in scorecards
     )
     assert "| fixtures | 1 |  |  |  | 1 |  | 1 |" in scorecards  # levels per team
     # The most common gap first: both models fail artifacts-versioned, only tiny the rest.
-    gaps = scorecards.split("## Most common gaps")[1].split("## Every model")[0]
+    gaps = scorecards.split("## Most common gaps")[1].split("## Checks marked")[0]
     rows = [line for line in gaps.splitlines() if line.startswith("| ") and "---" not in line]
     assert rows[1].startswith("| Artifacts versioned (<code>artifacts-versioned</code>) |")
-    assert "| **2**: [chat](chat.md#readiness), [tiny](tiny.md#readiness) |" in rows[1]
-    assert all("**1**" in row for row in rows[2:])
+    assert "| [chat](chat.md#readiness), [tiny](tiny.md#readiness) |" in rows[1]
+    assert all(row.endswith("| [tiny](tiny.md#readiness) |") for row in rows[2:])
     assert "Checks turned off in this site's configuration: <code>cost-target</code>." in scorecards
 
 

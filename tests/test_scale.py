@@ -36,7 +36,10 @@ def test_model_pages_do_not_grow_with_the_catalog(tmp_path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(spec_text(f"extra-{i:03d}"))
     few, many = site_pages(small), site_pages(large)
-    overviews = {f"models/{name}" for name, _, _ in OVERVIEWS} | {"models.json"}
+    overviews = {f"models/{name}" for name, _, _ in OVERVIEWS} | {
+        "models.json",
+        "models/catalog.json",
+    }
     shared = sorted(set(few) & set(many))
     assert "models/chat.md" in shared
     assert "models/chat.yaml" in shared

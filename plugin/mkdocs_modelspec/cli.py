@@ -47,7 +47,7 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 
-class _Usage(Exception):  # noqa: N818 - it is how the command says "usage error"
+class UsageError(Exception):
     """A mistake in how the command was called (exit status 2)."""
 
 
@@ -69,21 +69,19 @@ def _parser() -> argparse.ArgumentParser:
             "then the links between them. Prints path:line:col: severity: [code] message."
         ),
     )
-    validate.add_argument(
-        "paths",
-        nargs="*",
-        type=Path,
-        metavar="PATH",
-        help="spec folders or files (default: specs/)",
-    )
+    _specs_arguments(validate, "spec folders or files (default: specs/)")
     validate.add_argument(
         "--strict", action="store_true", help="fail on warnings too (exit status 1)"
     )
     validate.add_argument(
         "--format",
-        choices=("text", "json"),
+        choices=("text", "json", "sarif", "github"),
         default="text",
-        help="text (default): one line per problem; json: a JSON document",
+        help=(
+            "text (default): one line per problem; json: a JSON document; sarif: a "
+            "SARIF 2.1.0 log (code scanning); github: GitHub workflow commands, an "
+            "annotation on the file and line of each problem"
+        ),
     )
     validate.add_argument(
         "--jobs",
@@ -104,11 +102,28 @@ def _parser() -> argparse.ArgumentParser:
     )
     export = commands.add_parser(
         "export",
-        help="write the catalog as JSON (the site's models.json)",
-        description="Write the catalog as JSON: every spec, its problems and its links.",
+        help="write the catalog as JSON (the site's models.json), CSV or Backstage entities",
+        description=(
+            "Write the catalog for the tools around the site: json (the site's "
+            "models.json: every spec, its problems and its links), csv (one row per "
+            "model, the catalog's columns) or backstage (Backstage catalog entities, "
+            "one per spec, as a YAML stream)."
+        ),
     )
-    _specs_option(export)
+    _specs_arguments(export)
     _config_option(export)
+    export.add_argument(
+        "--format",
+        choices=("json", "csv", "backstage"),
+        default="json",
+        help="json (default), csv or backstage",
+    )
+    export.add_argument(
+        "--site-url",
+        metavar="URL",
+        help="the site's address, for the links to model pages (default: site_url in "
+        "mkdocs.yml; without one, links are relative to the site root)",
+    )
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
     generate = commands.add_parser(
         "generate",
@@ -127,7 +142,7 @@ def _parser() -> argparse.ArgumentParser:
             "never changed (see .modelspec-generated.json there)"
         ),
     )
-    _specs_option(generate)
+    _specs_arguments(generate)
     _config_option(generate)
     generate.add_argument(
         "--prefix",
@@ -149,7 +164,7 @@ def _parser() -> argparse.ArgumentParser:
             "Exit status 1 when a model falls short."
         ),
     )
-    _specs_option(check)
+    _specs_arguments(check)
     _config_option(check)
     check.add_argument(
         "--min-level",
@@ -167,13 +182,7 @@ def _parser() -> argparse.ArgumentParser:
             "comment or a CI job summary, or JSON for bots."
         ),
     )
-    review.add_argument(
-        "specs",
-        nargs="*",
-        type=Path,
-        metavar="SPECS",
-        help="specs folders (default: the site's specs_dir in mkdocs.yml, else specs/)",
-    )
+    _specs_arguments(review, "specs folders (default: the site's specs_dir, or specs/)")
     review.add_argument("--base", required=True, metavar="REF", help="the revision before")
     review.add_argument(
         "--head", metavar="REF", help="the revision after (default: the working tree)"
@@ -219,13 +228,7 @@ def _parser() -> argparse.ArgumentParser:
             "drifts or an observed file cannot be read."
         ),
     )
-    drift.add_argument(
-        "paths",
-        nargs="*",
-        type=Path,
-        metavar="SPECS",
-        help="spec folders or files (default: the site's specs_dir, or specs/)",
-    )
+    _specs_arguments(drift)
     drift.add_argument(
         "--observed",
         type=Path,
@@ -251,13 +254,21 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _specs_option(parser: argparse.ArgumentParser) -> None:
+def _specs_arguments(
+    parser: argparse.ArgumentParser,
+    text: str = "spec folders (default: the site's specs_dir in mkdocs.yml, else specs/)",
+) -> None:
+    """Every command takes its spec folders the same way: as arguments, or each after
+    ``--specs`` (the older spelling, kept); :func:`main` joins the two in ``specs``."""
+    parser.add_argument("spec_paths", nargs="*", type=Path, metavar="SPECS", help=text)
     parser.add_argument(
         "--specs",
+        dest="specs_option",
         type=Path,
         action="append",
+        default=[],
         metavar="DIR",
-        help="a specs folder (repeat for several; default: specs/)",
+        help="a spec folder, as an argument would name it (repeat for several)",
     )
 
 
@@ -276,19 +287,22 @@ def load_catalog(
     jobs: int = 1,
     *,
     compact: bool = False,
+    publish: bool = False,
 ) -> Catalog:
     """Load the folders and files named on the command line (default ``specs/``).
 
     ``max_file_size``: default ``loading.DEFAULT_MAX_FILE_SIZE``; ``compact``: keep
-    only what checking the catalog needs (see ``load_roots``).
+    only what checking the catalog needs (see ``load_roots``); ``publish``: for pages
+    and exports, where a spec outside the working folder is shown relative to its
+    repository, not by its path on this machine (``loading.published``).
     """
     from .catalog import build_catalog
-    from .loading import DEFAULT_MAX_FILE_SIZE, load_roots
+    from .loading import DEFAULT_MAX_FILE_SIZE, load_roots, published
 
     paths = list(paths) or [Path("specs")]
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
-        raise _Usage(f"no such file or folder: {', '.join(missing)}")
+        raise UsageError(f"no such file or folder: {', '.join(missing)}")
     folders = [p for p in paths if p.is_dir()]
     files = [p for p in paths if not p.is_dir()]
     roots = folders + [f.parent for f in files]  # a file named alone is its own root
@@ -300,6 +314,8 @@ def load_catalog(
         jobs=jobs,
         compact=compact,
     )
+    if publish:
+        published(loaded)
     return build_catalog(loaded, roots)
 
 
@@ -321,21 +337,31 @@ def _plural(count: int, word: str) -> str:
 
 def _validate(args: argparse.Namespace) -> int:
     if args.max_file_size < 1:
-        raise _Usage("--max-file-size must be a positive number of bytes")
+        raise UsageError("--max-file-size must be a positive number of bytes")
     if args.jobs < 1:
-        raise _Usage("--jobs must be at least 1")
+        raise UsageError("--jobs must be at least 1")
     from .loading import usable_cores
 
     jobs = min(args.jobs, usable_cores())
-    catalog = load_catalog(args.paths, args.max_file_size, jobs, compact=True)
+    catalog = load_catalog(args.specs or [], args.max_file_size, jobs, compact=True)
     diagnostics = catalog.diagnostics
     summary = _summary(catalog, diagnostics)
     if args.format == "json":
         document = {**summary, "diagnostics": [d.to_json() for d in diagnostics]}
         print(json.dumps(document, indent=2, ensure_ascii=False))
+    elif args.format == "sarif":
+        from .ci import sarif
+
+        print(json.dumps(sarif(diagnostics), indent=2, ensure_ascii=False))
     else:
-        for diagnostic in diagnostics:
-            print(diagnostic.format())
+        if args.format == "github":
+            from .ci import github
+
+            lines = github(diagnostics)
+        else:
+            lines = [diagnostic.format() for diagnostic in diagnostics]
+        for line in lines:
+            print(line)
         print(
             f"{_plural(summary['specs'], 'spec')}: {summary['valid']} valid, "
             f"{summary['invalid']} invalid; {_plural(summary['errors'], 'error')}, "
@@ -345,18 +371,18 @@ def _validate(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if failed else EXIT_OK
 
 
-def plugin_options(path: Path | None) -> tuple[Any, Path | None]:
-    """The plugin's validated options from ``path`` (``./mkdocs.yml`` when None and it
-    exists), and the file read; the defaults when there is no file."""
+def plugin_options(path: Path | None, *, default: bool = True) -> tuple[Any, Path | None]:
+    """The plugin's validated options from ``path`` (``./mkdocs.yml`` when None, it
+    exists and ``default``), and the file read; the defaults when there is no file."""
     from .config import ModelSpecConfig  # MkDocs is imported only when needed
 
     explicit = path is not None
     path = path if path is not None else Path("mkdocs.yml")
     options: Any = {}
-    if path.is_file():
+    if path.is_file() and (explicit or default):
         options = _plugin_entry(path)
     elif explicit:
-        raise _Usage(f"no such file: {path}")
+        raise UsageError(f"no such file: {path}")
     else:
         path = None
     config = ModelSpecConfig(config_file_path=str(path) if path else None)
@@ -364,7 +390,7 @@ def plugin_options(path: Path | None) -> tuple[Any, Path | None]:
     failed, _ = config.validate()
     if failed:
         key, error = failed[0]
-        raise _Usage(f"{path}: modelspec: {key}: {error}")
+        raise UsageError(f"{path}: modelspec: {key}: {error}")
     return config, path
 
 
@@ -392,7 +418,7 @@ def _mkdocs_yml(path: Path) -> Any:
     try:
         return yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)  # noqa: S506
     except (OSError, UnicodeError, yaml.YAMLError) as error:
-        raise _Usage(f"cannot read {path}: {error}") from None
+        raise UsageError(f"cannot read {path}: {error}") from None
 
 
 def _site(
@@ -402,31 +428,60 @@ def _site(
     min_level: str | None = None,
     need_observed: bool = False,
 ) -> Site:
-    """The site of the specs the command names, with the options of ``mkdocs.yml``.
+    """The site of the specs the command names, with the options of ``mkdocs.yml``."""
+    return build_site(
+        specs=args.specs,
+        config=getattr(args, "config", None),
+        prefix=getattr(args, "prefix", None),
+        directory_urls=not getattr(args, "no_directory_urls", False),
+        observed=getattr(args, "observed", None),
+        history=history,
+        min_level=min_level,
+        need_observed=need_observed,
+    )
 
-    What runs is read from ``--observed`` (``drift``), else from the configuration's
+
+def build_site(
+    *,
+    specs: Sequence[Path] | None,
+    config: Path | None,
+    prefix: str | None = None,
+    directory_urls: bool = True,
+    observed: Sequence[Path] | None = None,
+    history: bool = False,
+    min_level: str | None = None,
+    need_observed: bool = False,
+    default_config: bool = True,
+) -> Site:
+    """The site of ``specs`` (default: the configuration's ``specs_dir``) with the
+    plugin's options from ``config`` (``./mkdocs.yml`` when None and it exists), as
+    ``modelspec generate`` and the Markdown extension make it.
+
+    What runs is read from ``observed`` (``drift``), else from the configuration's
     ``observed`` option, as the plugin does; ``need_observed``: one of them must say.
+    ``default_config``: False to read no configuration when ``config`` is None.
+    Raises :class:`UsageError` with the reason when an input is missing.
     """
     from .history import History, not_read, read_history
     from .observed import read_observed
     from .pages import Site, normalise_prefix
 
-    config, path = plugin_options(getattr(args, "config", None))
+    options, path = plugin_options(config, default=default_config)
     base = path.parent if path is not None else Path()
-    folders = args.specs or [base / d for d in config.specs_dir]
+    folders = list(specs or [base / d for d in options.specs_dir])
     for folder in folders:
         if not folder.exists():
-            raise _Usage(f"no such file or folder: {folder}")
+            raise UsageError(f"no such file or folder: {folder}")
     found_observed = None
-    given = getattr(args, "observed", None)
+    given = list(observed or [])
     if given:
         missing = [str(p) for p in given if not p.exists()]
         if missing:
-            raise _Usage(f"no such file or folder: {', '.join(missing)}")
-    elif config.observed is not None:
-        given = [base / p for p in config.observed]
+            raise UsageError(f"no such file or folder: {', '.join(missing)}")
+    elif options.observed is not None:
+        given = [base / p for p in options.observed]
     elif need_observed:
-        raise _Usage(
+        raise UsageError(
             "no observed data: give --observed PATH (a piqc bundle, a manifest, or a "
             "folder of them), or set `observed:` under the plugin in mkdocs.yml"
         )
@@ -434,29 +489,32 @@ def _site(
         found_observed = read_observed(
             [str(p) for p in given],
             base=str(Path.cwd()),
-            link_key=config.drift.label,
-            max_file_size=config.drift.max_file_size,
+            link_key=options.drift.label,
+            max_file_size=options.drift.max_file_size,
         )
-    catalog = load_catalog(folders, config.max_file_size)
-    prefix = getattr(args, "prefix", None) or config.prefix
+    catalog = load_catalog(folders, options.max_file_size, publish=True)
+    prefix = prefix or options.prefix
     try:
         normalise_prefix(prefix)
     except ValueError as error:
-        raise _Usage(str(error)) from None
+        raise UsageError(str(error)) from None
     found: History | None = None
     if history:
         found = (
-            read_history(catalog.files, [str(f) for f in folders], limit=config.history_limit)
-            if config.history
+            read_history(catalog.files, [str(f) for f in folders], limit=options.history_limit)
+            if options.history
             else not_read("History is turned off in this site's configuration (history: false).")
         )
-    options = site_options(
-        config,
-        prefix,
-        not getattr(args, "no_directory_urls", False),
-        str(path) if path is not None else None,
+    settings = site_options(
+        options, prefix, directory_urls, str(path) if path is not None else None
     )
-    return Site(catalog, options, found, min_level=min_level, observed=found_observed)
+    if path is not None:
+        from .pages import commit_url_of
+
+        document = _mkdocs_yml(path)
+        if isinstance(document, dict):
+            settings.commit_url = commit_url_of(document.get("repo_url"))
+    return Site(catalog, settings, found, min_level=min_level, observed=found_observed)
 
 
 def site_options(
@@ -484,19 +542,41 @@ def site_options(
     )
 
 
+def _site_url(path: Path | None) -> str | None:
+    """``site_url`` of the mkdocs.yml at ``path``, when it has one."""
+    document = _mkdocs_yml(path) if path is not None else {}
+    found = document.get("site_url") if isinstance(document, dict) else None
+    return found if isinstance(found, str) and found else None
+
+
 def _export(args: argparse.Namespace) -> int:
-    from .pages import save, to_json
+    from .exports import backstage, catalog_csv, to_json
+    from .pages import save
 
     output = None
     if args.output is not None:
         if not args.output:
-            raise _Usage("-o names no file: give the file to write, or leave -o out for stdout")
+            raise UsageError("-o names no file: give the file to write, or leave -o out for stdout")
         output = Path(args.output)
         if output.is_dir():
-            raise _Usage(
-                f"{output} is a folder: give a file name, such as {output / 'models.json'}"
+            name = {"json": "models.json", "csv": "models.csv"}.get(
+                args.format, "catalog-info.yaml"
             )
-    text = to_json(_site(args).export(), indent=2)
+            raise UsageError(f"{output} is a folder: give a file name, such as {output / name}")
+    site = _site(args)
+    if args.format == "csv":
+        text = catalog_csv(site)
+    elif args.format == "backstage":
+        site_url = args.site_url or _site_url(plugin_options(args.config)[1])
+        if not site_url:
+            print(
+                "modelspec: warning: no site URL (--site-url, or site_url in mkdocs.yml): "
+                "the links to model pages are relative to the site root",
+                file=sys.stderr,
+            )
+        text = backstage(site, site_url)
+    else:
+        text = to_json(site.export(), indent=2)
     if output is None:
         sys.stdout.write(text)
     else:
@@ -507,15 +587,17 @@ def _export(args: argparse.Namespace) -> int:
 def _out_dir(given: str) -> Path:
     """The output folder of ``generate``, or a usage error saying why not."""
     if not given.strip():
-        raise _Usage("OUT_DIR is empty: name the folder to write into (usually your docs folder)")
+        raise UsageError(
+            "OUT_DIR is empty: name the folder to write into (usually your docs folder)"
+        )
     out_dir = Path(given)
     if out_dir.exists() and not out_dir.is_dir():
-        raise _Usage(f"OUT_DIR {given} is a file, not a folder: name the folder to write into")
+        raise UsageError(f"OUT_DIR {given} is a file, not a folder: name the folder to write into")
     real = os.path.realpath(out_dir)
     if os.path.dirname(real) == real:
-        raise _Usage(f"refusing to write into {given}, the root of the file system")
+        raise UsageError(f"refusing to write into {given}, the root of the file system")
     if real == os.path.realpath(Path.home()):
-        raise _Usage(f"refusing to write into {given}, your home folder: name your docs folder")
+        raise UsageError(f"refusing to write into {given}, your home folder: name your docs folder")
     return out_dir
 
 
@@ -526,7 +608,7 @@ def _generate(args: argparse.Namespace) -> int:
     site = _site(args, history=True)
     for notice in site.notices:
         print(f"modelspec: warning: {printable(notice)}", file=sys.stderr)
-    done = write(site, out_dir)
+    done = write(site, out_dir, _inputs(args, out_dir))
     for src_uri, reason in done.kept:
         print(
             f"modelspec: warning: {printable(str(out_dir / src_uri))} kept as it is ({reason}): "
@@ -546,13 +628,32 @@ def _generate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _inputs(args: argparse.Namespace, out_dir: Path) -> dict[str, Any]:
+    """What ``generate`` made the site from, each path relative to ``out_dir``: the
+    Markdown extension makes the same site again from them (``markdown.py``)."""
+
+    def path(given: Path) -> str:
+        try:
+            return Path(os.path.relpath(given.absolute(), out_dir.absolute())).as_posix()
+        except ValueError:  # another drive (Windows): no relative path exists
+            return given.absolute().as_posix()
+
+    config = args.config if args.config is not None else Path("mkdocs.yml")
+    return {
+        "specs": [path(p) for p in args.specs] if args.specs else None,
+        "config": path(config) if config.is_file() else None,
+        "prefix": args.prefix,
+        "directoryUrls": not args.no_directory_urls,
+    }
+
+
 def _check(args: argparse.Namespace) -> int:
     from .views.scorecards import shortfalls
 
     site = _site(args, min_level=args.min_level)
     scores = [v.score for v in site.views if v.score is not None]
     if args.min_level is None and not site.options.readiness.required:
-        raise _Usage(
+        raise UsageError(
             "no level to check against: give --min-level, or require levels in "
             "mkdocs.yml (plugins: - modelspec: readiness: required: {prod: operable})"
         )
@@ -574,22 +675,22 @@ def _review(args: argparse.Namespace) -> int:
     lines = [line.strip() for given in args.fail_on for line in given.split(",") if line.strip()]
     unknown = [line for line in lines if line not in LINES]
     if unknown:
-        raise _Usage(f"--fail-on {unknown[0]}: one of {', '.join(LINES)}")
+        raise UsageError(f"--fail-on {unknown[0]}: one of {', '.join(LINES)}")
     if args.max_chars < 0:
-        raise _Usage("--max-chars must be 0 (no limit) or more")
+        raise UsageError("--max-chars must be 0 (no limit) or more")
     config, path = plugin_options(args.config)
     base = path.parent if path is not None else Path()
     folders = args.specs or [base / d for d in config.specs_dir]
     files = [str(f) for f in folders if f.is_file()]
     if files:
-        raise _Usage(f"{files[0]} is a file: give specs folders")
+        raise UsageError(f"{files[0]} is a file: give specs folders")
     document = _mkdocs_yml(path) if path is not None else {}
     settings = document if isinstance(document, dict) else {}
-    site_url = args.site_url or settings.get("site_url")
+    site_url = args.site_url or _site_url(path)
     try:
         normalise_prefix(config.prefix)
     except ValueError as error:
-        raise _Usage(str(error)) from None
+        raise UsageError(str(error)) from None
     directory_urls = settings.get("use_directory_urls", True) is not False
     try:
         found = review(
@@ -599,10 +700,10 @@ def _review(args: argparse.Namespace) -> int:
             options=site_options(config, config.prefix, directory_urls),
             cwd=str(base.resolve()),
             max_file_size=config.max_file_size,
-            site_url=site_url if isinstance(site_url, str) else None,
+            site_url=site_url,
         )
     except ReviewError as error:
-        raise _Usage(str(error)) from None
+        raise UsageError(str(error)) from None
     if args.format == "json":
         print(json.dumps(to_json(found), indent=2, ensure_ascii=False))
     else:
@@ -614,7 +715,6 @@ def _review(args: argparse.Namespace) -> int:
 def _drift(args: argparse.Namespace) -> int:
     from .drift import model_json, source_text, workload_json
 
-    args.specs = args.paths or None
     site = _site(args, need_observed=True)
     report = site.drift
     assert report is not None
@@ -689,6 +789,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         parser = _parser()
         args = parser.parse_args(argv)
+        if hasattr(args, "spec_paths"):
+            args.specs = [*args.spec_paths, *args.specs_option] or None
     except KeyboardInterrupt:
         print("modelspec: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -709,7 +811,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         print(json.dumps(json_schema(), indent=2))
         return EXIT_OK
-    except _Usage as error:
+    except UsageError as error:
         parser.print_usage(sys.stderr)
         print(f"modelspec: error: {printable(str(error))}", file=sys.stderr)
         return EXIT_USAGE

@@ -253,7 +253,9 @@ def read_history(
             "(git fetch --unshallow fetches them)."
         )
     if outside:
-        notes.append(f"{len(outside)} specs folder(s) are outside the git repository.")
+        notes.append(
+            f"{len(outside)} specs folder{'s are' if len(outside) != 1 else ' is'} outside the git repository."
+        )
     history = assemble(
         commits,
         specs,

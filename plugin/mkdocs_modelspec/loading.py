@@ -342,6 +342,40 @@ def display_path(path: str, base: str | None) -> str:
     return text_path(shown if shown is not None else path.replace(os.sep, "/"))
 
 
+def published(specs: Iterable[SpecFile]) -> None:
+    """Show each spec that lies outside the folder paths are shown from (its path is
+    shown whole, a path of this machine) relative to its repository instead: the
+    nearest folder above it that holds ``.git``, else the folder that holds its specs
+    folder. What a page, ``models.json`` or a generated file says is then the same on
+    every machine, and names nothing of the machine (``/home/me/...``)."""
+    tops: dict[str, str] = {}
+    for spec in specs:
+        if not os.path.isabs(spec.display):
+            continue
+        old, spec.display = spec.display, _in_repository(spec.path, spec.root, tops)
+        spec.diagnostics = [
+            dataclasses.replace(d, file=spec.display) if d.file == old else d
+            for d in spec.diagnostics
+        ]
+
+
+def _in_repository(path: str, root: str, tops: dict[str, str]) -> str:
+    folder = os.path.dirname(path)
+    if folder not in tops:
+        top, seen = folder, []
+        while top not in tops and not os.path.exists(os.path.join(top, ".git")):
+            seen.append(top)
+            parent = os.path.dirname(top)
+            if parent == top:  # in no repository
+                top = os.path.dirname(root)
+                break
+            top = parent
+        top = tops.get(top, top)
+        for each in [*seen, folder]:
+            tops[each] = top
+    return text_path(_relative(path, tops[folder]) or os.path.basename(path))
+
+
 def text_path(path: str) -> str:
     """A path as text that can be written anywhere: the bytes of a file name that is
     not UTF-8 (which Python keeps as lone surrogates) are written ``\\xff``."""

@@ -1,7 +1,8 @@
-"""Catalog -> everything the site gains: pages (Markdown), downloads, exports, embeds.
+"""Catalog -> everything the site gains: pages (Markdown), downloads, embeds.
 
-One :class:`Site` makes it all; the plugin hands the results to MkDocs as in-memory
-files, ``modelspec generate`` and ``modelspec export`` write them to disk. Both
+One :class:`Site` makes it all (the exports, such as ``models.json``, come from
+``exports.py``); the plugin hands the results to MkDocs as in-memory files,
+``modelspec generate`` and ``modelspec export`` write them to disk. Both
 therefore publish the same content at the same paths.
 """
 
@@ -11,7 +12,6 @@ import contextlib
 import gc
 import hashlib
 import json
-import math
 import multiprocessing as mp
 import os
 import posixpath
@@ -21,20 +21,21 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from . import __version__
 from .capacity import Accelerators, Capacity, assess
 from .catalog import Catalog
 from .diagnostics import Diagnostic
-from .drift import Report, age_text, compare, model_json, workload_json
+from .drift import Report, age_text, compare
 from .drift import Settings as DriftSettings
+from .exports import MODELS_SCHEMA, catalog_document, models_schema, to_json
 from .format import json_schema
 from .history import NOT_READ, History
 from .loading import SpecFile, default_jobs, in_workers
 from .names import shown, slugify
 from .observed import Observations
-from .readiness import Score, Settings, Subject, evaluate
+from .readiness import Score, Settings, Subject, evaluate, exemptions
 from .rendering import ASSETS, environment, render
 from .views import ModelView, Sources, dependency, model_views
 from .views.changes import changes_page
@@ -43,7 +44,7 @@ from .views.fields import declared_paths, fields_page
 from .views.governance import governance_page
 from .views.graph import SPLIT_AT, graph_page, neighbourhood, splits
 from .views.hardware import hardware_page, type_key
-from .views.index import catalog_page
+from .views.index import CATALOG_DATA, catalog_data, catalog_page
 from .views.model import SECTIONS, model_page
 from .views.ownership import ownership_page
 from .views.problems import problems_page
@@ -138,6 +139,9 @@ class Options:
     """Checks turned off, and the level required per environment."""
     accelerators: Mapping[str, float] = field(default_factory=dict)
     """Accelerator memory (GB) added to or overriding the built-in table."""
+    commit_url: str | None = None
+    """The address of a commit, ``{}`` for its hash (from the site's ``repo_url``):
+    commit hashes on the pages link there."""
     drift: DriftSettings = field(default_factory=DriftSettings)
     """How workloads are linked to specs, and when observed facts are stale."""
 
@@ -164,6 +168,15 @@ class Backlink:
 
     src_uri: str
     title: str
+
+
+def commit_url_of(repo_url: Any) -> str | None:
+    """Where a commit of the site's repository is shown (``{}``: its hash): GitHub,
+    GitLab and Gitea serve ``REPO/commit/HASH``, Bitbucket ``REPO/commits/HASH``."""
+    if not isinstance(repo_url, str) or not repo_url.startswith(("https://", "http://")):
+        return None
+    base = repo_url.rstrip("/").removesuffix(".git")
+    return base + ("/commits/{}" if "bitbucket.org" in base else "/commit/{}")
 
 
 @dataclass
@@ -263,7 +276,7 @@ def _owned_page_names(prefix: str) -> dict[str, str]:
     download of it would replace a file the site itself publishes there (``models``
     when the prefix is empty: ``models.json``), each with that file."""
     owned = {}
-    for path in (MODELS_JSON, SCHEMA_JSON, *(ASSET_FOLDER + name for name in ASSET_NAMES)):
+    for path in (MODELS_JSON, SCHEMA_JSON, MODELS_SCHEMA, *(ASSET_FOLDER + n for n in ASSET_NAMES)):
         if path.startswith(prefix):
             rest = path[len(prefix) :]
             stem, _, extension = rest.rpartition(".")
@@ -295,6 +308,7 @@ class Site:
         self.cache = cache
         self.prefix = normalise_prefix(options.prefix)
         self.env = environment(options.custom_templates)
+        self.env.globals["commit_url"] = options.commit_url
         owned = _owned_page_names(self.prefix)
         self.views = model_views(catalog, options.sources, frozenset(owned))
         #: Warnings for the build log: models whose page name the site's own files took.
@@ -359,9 +373,25 @@ class Site:
             return f"{self.prefix}{view.slug}/"
         return f"{self.prefix}{view.slug}.html"
 
+    def _link_to(
+        self, page: str, fragment: str = "", query: Mapping[str, str] | None = None
+    ) -> str:
+        """The address of a generated page (``index.md``, ``NAME.md``), with a query
+        and a fragment, from a model page: for links in raw HTML, which MkDocs does
+        not resolve."""
+        name = page.removesuffix(".md")
+        if self.options.directory_urls:
+            address = "../" if name == "index" else f"../{name}/"
+        else:
+            address = f"{name}.html"
+        if query:
+            address += "?" + urlencode(dict(query))
+        return address + (f"#{fragment}" if fragment else "")
+
     def _href(self, view: ModelView) -> str:
         # Markdown links are resolved by MkDocs; links inside SVG are not, so they are
-        # written as the browser needs them, from a page of the generated folder.
+        # written as the browser needs them, from a page of the generated folder (as
+        # xlink:href, which Zensical leaves alone too: see ``rendering/svg.py``).
         return f"../{view.slug}/" if self.options.directory_urls else f"{view.slug}.html"
 
     # --- pages -----------------------------------------------------------------
@@ -627,6 +657,7 @@ class Site:
             "model.md.jinja",
             page=model_page(view, self.catalog, self.by_spec),
             graph=neighbourhood(view, self.catalog, self.by_spec, self._href),
+            link_to=self._link_to,
             downloads=self.downloads(view),
             referenced=referenced,
             history=self.history.of(view.spec),
@@ -650,7 +681,18 @@ class Site:
             # slower), and models.json is read by programs.
             MODELS_JSON: to_json(self.export()),
             SCHEMA_JSON: json.dumps(json_schema(), indent=2) + "\n",
+            MODELS_SCHEMA: models_schema(),
         }
+        # The catalog's data, for its script: every row, sorted and filtered in the
+        # browser (the page's HTML holds the first ones).
+        out[self.prefix + CATALOG_DATA] = to_json(
+            catalog_data(
+                self.views,
+                (lambda v: f"{v.slug}/")
+                if self.options.directory_urls
+                else (lambda v: f"{v.slug}.html"),
+            )
+        )
         for view in self.views:
             downloads = self.downloads(view)
             if "YAML" in downloads:
@@ -663,73 +705,7 @@ class Site:
 
     def export(self) -> dict[str, Any]:
         """The catalog as data: what ``models.json`` and ``modelspec export`` hold."""
-        models = []
-        for view in sorted(self.views, key=lambda v: v.spec.display):
-            spec = view.spec
-            links = {link.index: link for link in self.catalog.links.get(spec, [])}
-            deps = []
-            raw = view.data.get("spec", {}) if isinstance(view.data, dict) else {}
-            pipeline = raw.get("pipeline") if isinstance(raw, dict) else None
-            declared = pipeline.get("dependencies") if isinstance(pipeline, dict) else None
-            for index, dep in enumerate(declared if isinstance(declared, list) else []):
-                if not isinstance(dep, dict):
-                    continue
-                link = links.get(index)
-                target = self.by_spec.get(link.target) if link and link.target else None
-                deps.append(
-                    {
-                        "id": dep.get("id"),
-                        "role": dep.get("role"),
-                        "required": dep.get("required", True) is not False,
-                        "specRef": dep.get("specRef"),
-                        "model": target.name if target else None,
-                    }
-                )
-            models.append(
-                {
-                    "name": view.name,
-                    "url": self.url(view),
-                    "source": spec.rel,
-                    "file": spec.display,
-                    "valid": spec.valid,
-                    "team": view.team,
-                    "owner": view.owner,
-                    "contact": view.contact,
-                    "spec": spec.data,
-                    "dependencies": deps,
-                    "dependents": sorted(
-                        {self.by_spec[link.source].name for link in self.catalog.dependents[spec]}
-                    ),
-                    "problems": len(spec.diagnostics),
-                    "readiness": view.score.to_json() if view.score else None,
-                    "capacity": _capacity_json(view),
-                    "observed": model_json(view.drift.model) if view.drift else None,
-                }
-            )
-        return {
-            "generator": f"mkdocs-modelspec {__version__}",
-            "apiVersion": "piqc.ai/v1alpha1",
-            "models": models,
-            "diagnostics": [d.to_json() for d in self.catalog.diagnostics],
-            "unmatched": [workload_json(w) for w in self.drift.unmatched] if self.drift else [],
-            "observed": self._observed_json(),
-        }
-
-    def _observed_json(self) -> dict[str, Any] | None:
-        """What was read as running, and the problems found in it (None: not read)."""
-        report = self.drift
-        if report is None:
-            return None
-        observations = report.observations
-        statuses = [v.drift.status for v in self.views if v.drift is not None]
-        return {
-            "files": observations.files,
-            "workloads": len(observations.workloads),
-            "newest": observations.newest,
-            "staleAfterSeconds": report.settings.stale_after,
-            "models": {s: statuses.count(s) for s in ("drift", "match", "not seen")},
-            "diagnostics": [d.to_json() for d in report.diagnostics],
-        }
+        return catalog_document(self)
 
     # --- embeds ----------------------------------------------------------------
 
@@ -843,6 +819,7 @@ def _score_all(
             view.capacity, view.score = known[1], known[2]
         else:
             view.capacity = assess(view.data, table)
+            exempt, mistakes = exemptions(view.data)
             view.score = evaluate(
                 Subject(
                     data=view.data,
@@ -855,6 +832,8 @@ def _score_all(
                     unresolved=unresolved,
                     in_cycle=spec in in_cycle,
                     capacity=view.capacity,
+                    exempt=exempt,
+                    exempt_mistakes=tuple(mistakes),
                 ),
                 settings,
                 view.environment,
@@ -915,41 +894,6 @@ def source_field(source: str) -> str:
     return source if source.startswith(("metadata.", "spec.")) else "spec." + source
 
 
-def _capacity_json(view: ModelView) -> dict[str, Any] | None:
-    capacity = view.capacity
-    if capacity is None or capacity.match is None:
-        return None
-    return {
-        "acceleratorMemoryGb": capacity.memory_gb,
-        "memoryPerReplicaGb": capacity.per_replica_gb,
-        "memoryAtMaxScaleGb": capacity.at_max_gb,
-        "unknownType": capacity.match.problem,
-        "parameters": capacity.parameters,
-        "weightsGbEstimate": capacity.weights_gb,
-        "weightsFit": capacity.fits,
-    }
-
-
-def to_json(value: Any, indent: int | None = None) -> str:
-    """YAML data as JSON text; non-finite numbers (JSON has none) become text."""
-    try:
-        text = json.dumps(value, ensure_ascii=False, allow_nan=False, indent=indent)
-    except ValueError:  # .nan or .inf somewhere: rare, so the slow walk only then
-        text = json.dumps(_json_safe(value), ensure_ascii=False, indent=indent)
-    return text + "\n"
-
-
-def _json_safe(value: Any) -> Any:
-    """YAML data as JSON: non-finite numbers become text (JSON has no NaN)."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_json_safe(v) for v in value]
-    return value
-
-
 def edit_path(spec: SpecFile, docs_dir: str) -> str:
     """The spec's path relative to the docs folder, for the page's "edit" link.
 
@@ -984,7 +928,7 @@ class WriteError(OSError):
     message names it."""
 
 
-def write(site: Site, out_dir: Path) -> Written:
+def write(site: Site, out_dir: Path, inputs: Mapping[str, Any] | None = None) -> Written:
     """Write every page and file under ``out_dir`` (``modelspec generate``), and only
     what is generate's own.
 
@@ -995,7 +939,8 @@ def write(site: Site, out_dir: Path) -> Written:
     A recorded file no longer generated (the page of a deleted spec) is removed, if it
     is unchanged. Each file is written whole or not at all (written beside, then
     renamed); :class:`WriteError` says which file could not be, and the record then
-    names what was written until then.
+    names what was written until then. ``inputs`` (what the site was made from, for
+    the Markdown extension: see ``markdown.py``) is kept in the record too.
     """
     outputs = {page.src_uri: page.content for page in site.pages()} | site.files()
     try:
@@ -1027,7 +972,9 @@ def write(site: Site, out_dir: Path) -> Written:
                 done.kept.append((src_uri, "changed since generated, for a spec now gone"))
     except WriteError as error:
         failed = error
-    record = {"generator": f"mkdocs-modelspec {__version__}", "files": owned}
+    record: dict[str, Any] = {"generator": f"mkdocs-modelspec {__version__}", "files": owned}
+    if inputs is not None:
+        record["inputs"] = dict(inputs)
     try:  # after a failure too: the files written until then are generate's own
         save(manifest, json.dumps(record, indent=1, sort_keys=True).encode())
     except WriteError as error:

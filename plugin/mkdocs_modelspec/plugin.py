@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import os
-import posixpath
 import re
 import stat
 import threading
@@ -34,9 +33,10 @@ from watchdog.events import FileSystemEventHandler
 from .catalog import build_catalog
 from .config import ModelSpecConfig, drift_settings
 from .diagnostics import printable
+from .exports import MODELS_SCHEMA
 from .history import Commit, not_read, read_history
 from .incremental import DirtyBuilds
-from .loading import LoadCache, display_path, load_roots
+from .loading import LoadCache, display_path, load_roots, published
 from .observed import read_observed
 from .pages import (
     ASSET_FOLDER,
@@ -46,12 +46,13 @@ from .pages import (
     Options,
     RenderCache,
     Site,
+    commit_url_of,
     edit_path,
     normalise_prefix,
 )
 from .pages import Page as GeneratedPage
 from .readiness import Settings
-from .references import ANCHORS, Mistake, rewrite, scan
+from .references import Mistake, rewrite_page, scan
 from .rendering.escape import html
 from .views import Sources
 from .views.scorecards import shortfalls
@@ -62,7 +63,10 @@ _H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 #: The big raw HTML blocks of a generated page (a spec's source listing, a graph): each
 #: is one line of the Markdown. MkDocs gets a placeholder for each, put back into the
 #: page's HTML (see ``_set_aside``).
-_BLOCKS: tuple[str, ...] = ('<div class="modelspec-source">', '<div class="modelspec-graph-block">')
+_BLOCKS: tuple[str, ...] = (
+    '<div><details class="modelspec-source"',
+    '<div class="modelspec-graph-block">',
+)
 _PLACEHOLDER = '<div data-modelspec-block="{}"></div>'
 _ID = re.compile(r'\sid="([^"]*)"')
 
@@ -139,6 +143,7 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
             cache=self.cache,
         )
         read = (self.cache.misses - misses) if self.cache else len(specs)
+        published(specs)  # a spec outside the project: shown from its repository
         catalog = build_catalog(specs, self.roots)
         for diagnostic in catalog.diagnostics:
             # Warnings make `mkdocs build --strict` fail, as a broken spec should.
@@ -174,6 +179,7 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
                     required=dict(self.config.readiness.required),
                 ),
                 accelerators=self.config.accelerators,
+                commit_url=commit_url_of(config.repo_url),
                 drift=drift_settings(
                     self.config, display_path(config.config_file_path or "mkdocs.yml", base)
                 ),
@@ -230,7 +236,9 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
             if files.get_file_from_path(src_uri) is None:
                 files.append(File.generated(config, src_uri, content=text))
                 texts[src_uri] = text
-            elif src_uri in (MODELS_JSON, SCHEMA_JSON) or src_uri.startswith(ASSET_FOLDER):
+            elif src_uri in (MODELS_JSON, SCHEMA_JSON, MODELS_SCHEMA) or src_uri.startswith(
+                ASSET_FOLDER
+            ):
                 log.warning(
                     f"{src_uri} is a handwritten file at the path of one the plugin "
                     "publishes: keeping the handwritten file"
@@ -286,7 +294,7 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
                     ):
                         found[view.slug].append(Backlink(file.src_uri, title))
             body = meta.get_data(text)[0]  # as MkDocs reads the page
-            rewritten[file.src_uri] = _Rewritten(body, *self._rewrite(body, file.src_uri, site))
+            rewritten[file.src_uri] = _Rewritten(body, *rewrite_page(site, body, file.src_uri))
         return found, rewritten
 
     def on_page_markdown(
@@ -299,7 +307,7 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
         try:
             done = self.rewritten.get(page.file.src_uri)
             if done is None or done.source != markdown:  # another plugin changed it
-                done = _Rewritten(markdown, *self._rewrite(markdown, page.file.src_uri, site))
+                done = _Rewritten(markdown, *rewrite_page(site, markdown, page.file.src_uri))
             where = os.path.relpath(page.file.abs_src_path or page.file.src_uri)
             for mistake in done.mistakes:
                 log.warning(printable(f"{where}:{mistake.line}: {mistake.message}"))
@@ -307,27 +315,6 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
         finally:
             self.spent += time.perf_counter() - started
 
-    def _rewrite(self, markdown: str, src_uri: str, site: Site) -> tuple[str, list[Mistake]]:
-        """The page's Markdown with its ``modelspec:`` references made into links and
-        embeds, and the mistakes found in them."""
-        folder = posixpath.dirname(src_uri) or "."
-        base = posixpath.relpath(site.prefix or ".", folder) + "/"
-
-        def resolve(name: str, section: str) -> str:
-            view = site.find(name)
-            if view is None:
-                raise ValueError(f"unknown model {name!r} in a modelspec: link")
-            if section and section not in ANCHORS:
-                raise ValueError(
-                    f"unknown section {section!r} of {name} (one of {', '.join(sorted(ANCHORS))})"
-                )
-            target = posixpath.relpath(site.prefix + view.page, folder)
-            return target + (f"#{section}" if section else "")
-
-        def embed(kind: str, words: tuple[str, ...]) -> str:
-            return site.embed(kind, words, "" if base == "./" else base)
-
-        return rewrite(markdown, resolve, embed)
 
     def on_page_content(
         self, html_text: str, /, *, page: Page, config: MkDocsConfig, files: Files

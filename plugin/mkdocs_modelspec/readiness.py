@@ -58,6 +58,11 @@ class Subject:
     """``(index, specRef)`` of each dependency whose specRef names no spec of the catalog."""
     in_cycle: bool = False
     capacity: Capacity | None = None
+    exempt: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    """Checks the spec says do not apply to it, each with the reason it gives
+    (:func:`exemptions`)."""
+    exempt_mistakes: tuple[str, ...] = ()
+    """What is wrong in how the spec names them (an unknown check, no reason)."""
 
 
 @dataclass(frozen=True)
@@ -68,7 +73,10 @@ class Verdict:
     field: str | None = None
     """The field to set, when it is more precise than the check's (``...dependencies[1]...``)."""
     note: str | None = None
-    """What exactly is wrong, when the field alone does not say."""
+    """What exactly is wrong, when the field alone does not say; for a check the
+    spec exempts itself from, its reason."""
+    exempt: bool = False
+    """The spec says the check does not apply to it (``note`` says why)."""
 
 
 PASS = Verdict(True)
@@ -378,9 +386,12 @@ class Result:
 
     @property
     def status(self) -> str:
-        """``pass``, ``fail`` or ``n/a``."""
+        """``pass``, ``fail``, ``n/a`` or ``exempt`` (does not apply, by the spec's
+        word); a level counts the last two as passed."""
         passed = self.verdict.passed
-        return "n/a" if passed is None else "pass" if passed else "fail"
+        if passed is None:
+            return "exempt" if self.verdict.exempt else "n/a"
+        return "pass" if passed else "fail"
 
     @property
     def field(self) -> str:
@@ -398,6 +409,8 @@ class Score:
     required: Level | None = None
     required_by: str | None = None
     """What requires ``required`` (``environment prod``, ``--min-level``)."""
+    mistakes: tuple[str, ...] = ()
+    """Mistakes in the spec's exemptions (see :func:`exemptions`)."""
 
     @property
     def level_name(self) -> str:
@@ -457,6 +470,7 @@ class Score:
             "passed": self.count("pass"),
             "failed": self.count("fail"),
             "notApplicable": self.count("n/a"),
+            "exempt": {r.check.id: r.verdict.note for r in self.results if r.status == "exempt"},
             "failing": [
                 {
                     "check": r.check.id,
@@ -488,7 +502,16 @@ def evaluate(
     ``min_level`` (``modelspec check --min-level``) replaces what the settings
     require for ``environment``.
     """
-    results = tuple(Result(c, c.test(subject), _LEVEL_OF[c.id]) for c in settings.checks)
+    results = tuple(
+        Result(
+            c,
+            Verdict(None, note=subject.exempt[c.id], exempt=True)
+            if c.id in subject.exempt
+            else c.test(subject),
+            _LEVEL_OF[c.id],
+        )
+        for c in settings.checks
+    )
     failed = {r.check.id for r in results if r.verdict.passed is False}
     level = None
     for candidate in LEVELS:
@@ -505,7 +528,49 @@ def evaluate(
         level=level,
         required=required[0] if required else None,
         required_by=required[1] if required else None,
+        mistakes=subject.exempt_mistakes,
     )
+
+
+#: The annotation in which a spec names the checks that do not apply to it, and why:
+#: ``modelspec/not-applicable: "serving-port, readiness-probe: offline batch job, no
+#: endpoint"`` (several groups separated by ``;``).
+EXEMPT_ANNOTATION = "modelspec/not-applicable"
+# A ";" that starts another group ("a, b: why; c: why"): one before a list of check
+# ids and a colon (a reason may hold a ";" of its own).
+_GROUPS = re.compile(r";\s*(?=[a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*\s*:)")
+#: Checks no spec can exempt itself from.
+NOT_EXEMPTABLE = frozenset({"spec-valid"})
+
+
+def exemptions(data: Any) -> tuple[dict[str, str], list[str]]:
+    """The checks a spec exempts itself from, with their reasons, and the mistakes in
+    how it says so (unknown checks, a missing reason), in words."""
+    written = text(data, f"metadata.annotations.{EXEMPT_ANNOTATION}")
+    found: dict[str, str] = {}
+    mistakes: list[str] = []
+    if written is None:
+        return found, mistakes
+    for group in filter(str.strip, _GROUPS.split(written)):
+        ids, colon, reason = group.partition(":")
+        names = [name.strip() for name in ids.split(",") if name.strip()]
+        if not colon or not reason.strip():
+            mistakes.append(
+                f"{EXEMPT_ANNOTATION}: say why {', '.join(names) or 'the checks'} do not "
+                'apply ("CHECK, CHECK: reason")'
+            )
+            continue
+        for name in names:
+            if name in NOT_EXEMPTABLE:
+                mistakes.append(f"{EXEMPT_ANNOTATION}: {name} cannot be exempted")
+            elif name not in _BY_ID:
+                mistakes.append(
+                    f"{EXEMPT_ANNOTATION}: no check {name!r} (the checks are listed on the "
+                    "readiness scorecards page)"
+                )
+            else:
+                found[name] = reason.strip()
+    return found, mistakes
 
 
 def level_named(name: str) -> Level:

@@ -22,12 +22,17 @@ with page and line, so ``mkdocs build --strict`` fails).
 
 from __future__ import annotations
 
+import posixpath
 import re
 import shlex
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .views.model import SECTIONS
+
+if TYPE_CHECKING:
+    from .pages import Site
 
 #: The sections a ``modelspec:NAME#SECTION`` link may name: every section of a model
 #: page, and its history (a section too, though not one of the spec's).
@@ -233,3 +238,27 @@ def rewrite(markdown: str, resolve: Resolve, embed: Embed) -> tuple[str, list[Mi
         pieces.append(line[done:])
         out.append("".join(pieces))
     return "\n".join(out), mistakes
+
+
+def rewrite_page(site: Site, markdown: str, src_uri: str) -> tuple[str, list[Mistake]]:
+    """The handwritten page at ``src_uri`` (relative to the docs folder) with its links
+    to models resolved and its embeds rendered from ``site``: links relative to the
+    page, to the Markdown file of the model's page, so the tool checks them."""
+    folder = posixpath.dirname(src_uri) or "."
+    base = posixpath.relpath(site.prefix or ".", folder) + "/"
+
+    def resolve(name: str, section: str) -> str:
+        view = site.find(name)
+        if view is None:
+            raise ValueError(f"unknown model {name!r} in a modelspec: link")
+        if section and section not in ANCHORS:
+            raise ValueError(
+                f"unknown section {section!r} of {name} (one of {', '.join(sorted(ANCHORS))})"
+            )
+        target = posixpath.relpath(site.prefix + view.page, folder)
+        return target + (f"#{section}" if section else "")
+
+    def embed(kind: str, words: tuple[str, ...]) -> str:
+        return site.embed(kind, words, "" if base == "./" else base)
+
+    return rewrite(markdown, resolve, embed)

@@ -16,9 +16,11 @@ from typing import Any
 
 import jinja2
 
-from ..capacity import gigabytes
+from ..capacity import gigabytes, parameters_text
 from ..diagnostics import Diagnostic
+from ..readiness import AREA_TITLES, EXEMPT_ANNOTATION
 from ..views import plain_number
+from ..views.index import CATALOG_DATA, accelerator_text
 from . import svg
 from .escape import Md, code, escape_html, front_matter, href, html, md
 
@@ -50,7 +52,9 @@ def environment(custom_templates: str | Path | None = None) -> jinja2.Environmen
         raw=Md,  # for a template's own literals only, never for values from a spec
         plain_number=plain_number,
         gb=gb,
+        parameter_count=parameters_text,
         autolink=autolink,
+        readiness_row=readiness_row,
         value=value,
         paragraphs=paragraphs,
     )
@@ -62,10 +66,18 @@ def environment(custom_templates: str | Path | None = None) -> jinja2.Environmen
         chart=chart,
         table_tools=table_tools,
         badges=badges,
+        header_block=header_block,
+        accelerator_text=accelerator_text,
+        catalog_data=CATALOG_DATA,
+        area_title=AREA_TITLES.get,
+        exempt_annotation=EXEMPT_ANNOTATION,
+        details_table=details_table,
         number=number,
         plural=plural,
         counted=counted,
         per_type=per_type,
+        commit=commit,
+        models_list=models_list,
         scale=scale,
         not_counted=not_counted,
     )
@@ -109,6 +121,31 @@ def scale(total: int | None, missing: int, models: int, where: str, field: str) 
     return Md(shown)
 
 
+@jinja2.pass_context
+def models_list(context: Any, views: Sequence[Any], fragment: str = "", inline: int = 3) -> Md:
+    """Links to models, for a table cell: a few in a row; more as a count that opens on
+    click (``12 models``), so a long list never stretches its row."""
+    links = ", ".join(link(context, v.name, v.page, fragment) for v in views)
+    if len(views) <= inline:
+        return Md(links or "—")
+    return Md(
+        f'<details class="modelspec-list"><summary>{len(views):,} models</summary>{links}</details>'
+    )
+
+
+@jinja2.pass_context
+def commit(context: Any, hash_: str | None) -> Md:
+    """A commit's short hash, a link to the commit where the site knows its
+    repository (``repo_url``)."""
+    if not hash_:
+        return Md("")
+    shown = code(hash_[:10])
+    address = context.get("commit_url")
+    if not address or not all(c in "0123456789abcdef" for c in hash_):
+        return shown
+    return Md(f'<a href="{html(address.format(hash_))}">{shown}</a>')
+
+
 def per_type(counts: dict[str, int]) -> Md:
     """Accelerators by type, never added across types: ``8 × h100, 2 × l4``."""
     if not counts:
@@ -120,7 +157,7 @@ def per_type(counts: dict[str, int]) -> Md:
 def not_counted(context: Any, total: Any, fragment: str = "hardware") -> Md:
     """What a total could not count, and which models: ``no maxReplicas: a, b``."""
     parts = [
-        f"{md(reason)}: " + ", ".join(link(context, v.name, v.page, fragment) for v in views)
+        f"{md(reason)}: " + models_list(context, views, fragment)
         for reason, views in total.not_counted
     ]
     return Md("; ".join(parts) if parts else "—")
@@ -186,6 +223,125 @@ def paragraphs(lines: Sequence[Sequence[str]]) -> Md:
     return Md("\n\n".join("<br>\n".join(md(line) for line in p) for p in lines))
 
 
+def _inline(shown: Any) -> str:
+    """A value of a spec (:class:`~..views.model.Shown`) in raw HTML, on one line."""
+    if shown.kind == "absent":
+        return "<em>not declared</em>"
+    if not shown.text.strip():
+        return "<em>empty text</em>" if shown.text == "" else "<em>blank text</em>"
+    return str(html(shown.text))
+
+
+def header_block(page: Any, link_to: Any) -> Md:
+    """The top of a model page: who owns it, where it runs, what it runs on at minimum
+    and maximum scale, how ready it is, its problems and its links. Material's grid
+    cards (a plain list in other themes), raw HTML on one line: ``link_to(page,
+    fragment, query)`` gives the address of another generated page from this one."""
+    h = page.header
+    view = page.view
+
+    def value(text: Any) -> str:
+        return f"<strong>{html(text)}</strong>" if text is not None else "<em>not declared</em>"
+
+    def link(text: Any, url: str | None) -> str:
+        return f'<a href="{html(url)}">{html(text)}</a>' if url else str(html(text))
+
+    def web(text: str) -> str:
+        target = href(text)
+        return link(text, target) if target is not None else str(html(text))
+
+    def card(title: str, lines: list[str], anchor: str = "") -> str:
+        ident = f' id="{anchor}"' if anchor else ""
+        body = "<br>".join(line for line in lines if line)
+        return f'<li{ident}><p class="modelspec-card-title">{title}</p><p>{body}</p></li>'
+
+    owner = [
+        value(h.owner) if h.owner is None else f"<strong>{web(h.owner)}</strong>",
+        "team " + link(h.team, link_to("index.md", query={"team": h.team}))
+        if h.team
+        else "team <em>not declared</em>",
+        "contact " + web(h.contact) if h.contact else "contact <em>not declared</em>",
+        "on call " + web(h.on_call) if h.on_call else "",
+    ]
+    runs = [
+        (value(h.environment) if h.environment else "environment <em>not declared</em>")
+        + (f" · tier {html(h.tier)}" if h.tier else ""),
+        "version " + _inline(page.version),
+    ]
+    unit = view.accelerator_type or "accelerators"
+
+    def at(label: str, end: Any, field: str) -> str:
+        if end.replicas is None:
+            return f"at {label}: unknown (no {field})"
+        count = f"{end.accelerators:,} × {html(unit)}" if end.accelerators is not None else "?"
+        memory = f", {html(gigabytes(end.memory_gb))}" if end.memory_gb is not None else ""
+        return f"at {label} ({end.replicas:,} replicas): {count}{memory}"
+
+    per_replica = gigabytes(h.memory_per_replica_gb)
+    hardware = [
+        (value(h.accelerator) + " per replica" + (f" ({html(per_replica)})" if per_replica else ""))
+        if h.accelerator
+        else value(None),
+        at("minimum", h.low, "minReplicas"),
+        at("maximum", h.high, "maxReplicas"),
+    ]
+    readiness = ["<em>not scored</em>"]
+    if h.level is not None:
+        readiness = [link(h.level, "#readiness").join(("<strong>", "</strong>"))]
+        if h.required:
+            verdict = "met" if h.meets else "<strong>not met</strong>"
+            readiness.append(f"required: {html(h.required)}, {verdict}")
+        if h.next_level:
+            steps = ", ".join(f"<code>{html(f)}</code>" for f in h.next_steps)
+            more = f" and {h.more_steps} more" if h.more_steps else ""
+            readiness.append(f"next, {html(h.next_level)}: {steps}{more}")
+        if h.exempt:
+            readiness.append(f"{h.exempt} check{'s' * (h.exempt != 1)} marked not applicable")
+    problems = []
+    if h.errors or h.warnings:
+        parts = [
+            f"{n} {word}{'s' * (n != 1)}"
+            for n, word in ((h.errors, "error"), (h.warnings, "warning"))
+            if n
+        ]
+        problems.append(link(", ".join(parts), "#source").join(("<strong>", "</strong>")))
+    else:
+        problems.append("none")
+    drift = getattr(view, "drift", None)
+    if drift is not None:
+        problems.append("running: " + link(drift.label, "#declared-vs-running"))
+    cards = [
+        card("Owner", owner, "ownership"),
+        card("Runs in", runs),
+        card("Accelerators", hardware),
+        card("Readiness", readiness),
+        card("Problems", problems),
+    ]
+    if h.links:
+        cards.append(card("Links", [link(key, href(url)) for key, url in h.links]))
+    return block(f'<div class="grid cards modelspec-header"><ul>{"".join(cards)}</ul></div>')
+
+
+def readiness_row(result: Any) -> list[str]:
+    """A passing (or not applicable) check, as a row of the folded readiness table."""
+    status = "passes" if result.status == "pass" else "does not apply"
+    return [AREA_TITLES[result.check.area], result.check.title, status, result.level.name]
+
+
+def details_table(summary: str, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> Md:
+    """A table folded away under ``summary`` (open on click): raw HTML, cells escaped
+    unless already :class:`Md`, so that it needs no Markdown extension."""
+    head = "".join(f"<th>{html(h)}</th>" for h in header)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{c if isinstance(c, Md) else html(c)}</td>" for c in row) + "</tr>"
+        for row in rows
+    )
+    return block(
+        f'<details class="modelspec-fold"><summary>{html(summary)}</summary>'
+        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></details>"
+    )
+
+
 def badges(pairs: Sequence[tuple[str, Any]]) -> Md:
     """A row of badges (label: value), as a raw HTML block."""
     spans = "".join(
@@ -215,15 +371,28 @@ def chart(rows: Sequence[tuple[str, float | None, str]], title: str, unit: str) 
 
 
 def table_tools(
-    placeholder: str = "Filter the table", rows: int | None = None, choices: str | None = None
+    placeholder: str = "Filter the table",
+    rows: int | None = None,
+    choices: str | None = None,
+    *,
+    catalog: str | None = None,
+    total: int | None = None,
+    help: str | None = None,
 ) -> Md:
     """A marker the site's script turns into sortable headers and, for tables of more
     than a few rows (or when ``rows`` is not given), a filter box. ``choices`` names a
-    column whose values the script offers in a drop-down list (``Running``)."""
+    column whose values the script offers in a drop-down list (``Running``).
+    ``catalog`` is the address of the catalog's data file (``views/index.py``): the
+    script then sorts and filters every one of the ``total`` models from it, with a
+    drop-down per facet, and keeps the view in the page's address."""
     show = "1" if rows is None or rows > FILTER_FROM else "0"
     pick = f' data-choices="{html(choices)}"' if choices else ""
+    data = f' data-catalog="{html(catalog)}" data-total="{total or 0}"' if catalog else ""
+    # How to use the controls the script adds (said by the script: without it there
+    # are none).
+    data += f' data-help="{html(help)}"' if help else ""
     return block(
-        f'<div class="modelspec-table-tools" data-filter="{show}"{pick} '
+        f'<div class="modelspec-table-tools" data-filter="{show}"{pick}{data} '
         f'data-placeholder="{html(placeholder)}"></div>'
     )
 
@@ -313,13 +482,17 @@ def source_listing(lines: Sequence[str], path: str, marked: Iterable[int] = ()) 
             text = f'<mark id="L{number}">{text or " "}</mark>'
         rows.append(text)
     gutter = "&#10;".join(str(n) for n in range(1, len(lines) + 1))
+    # Folded away unless a line is marked: a reader with a problem to fix needs the
+    # listing; one who reads the page needs the sections above it.
+    count = f"{len(lines):,} line{'s' * (len(lines) != 1)}"
     return block(
-        f'<div class="modelspec-source"><div class="modelspec-source-path">{html(path)}</div>'
+        f'<details class="modelspec-source"{" open" if marked else ""}>'
+        f'<summary class="modelspec-source-path">{html(path)} ({count})</summary>'
         f'<div class="modelspec-listing"><pre class="modelspec-gutter" aria-hidden="true">'
         f"{gutter}</pre>"
         # One wrapper span: Material lays out code blocks as a grid of their children.
         f'<pre><code><span class="modelspec-lines">{"&#10;".join(rows)}</span></code></pre>'
-        "</div></div>"
+        "</div></details>"
     )
 
 

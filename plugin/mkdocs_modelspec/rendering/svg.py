@@ -152,7 +152,8 @@ def graph(nodes: Sequence[Node], edges: Sequence[Edge], title: str) -> Md:
         for row, key in enumerate(column):
             where[key] = (MARGIN + index * (NODE_WIDTH + GAP_X), top + row * (NODE_HEIGHT + GAP_Y))
     parts = [
-        f'<svg class="modelspec-graph" xmlns="http://www.w3.org/2000/svg" role="img" '
+        f'<svg class="modelspec-graph" xmlns="http://www.w3.org/2000/svg" '
+        'xmlns:xlink="http://www.w3.org/1999/xlink" role="img" '
         f'width="{width:.0f}" height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}">',
         f"<title>{html(title)}</title>",
         '<defs><marker id="modelspec-arrow" viewBox="0 0 10 10" refX="10" refY="5" '
@@ -178,7 +179,7 @@ def graph(nodes: Sequence[Node], edges: Sequence[Edge], title: str) -> Md:
         dash = ' stroke-dasharray="5 4"' if edge.optional else ""
         tip = f"<title>{html(edge.label)}</title>" if edge.label else ""
         parts.append(
-            f'<path d="{d}" fill="none" stroke="#777" stroke-width="1.4"{dash} '
+            f'<path class="modelspec-edge" d="{d}" fill="none" stroke="#777" stroke-width="1.4"{dash} '
             f'marker-end="url(#modelspec-arrow)">{tip}</path>'
         )
     for node in nodes:
@@ -188,7 +189,8 @@ def graph(nodes: Sequence[Node], edges: Sequence[Edge], title: str) -> Md:
         weight = "3" if node.focus else "1.5"
         bold = ' font-weight="bold"' if node.focus else ""
         box = (
-            f'<rect x="{x:.1f}" y="{y:.1f}" width="{NODE_WIDTH}" height="{NODE_HEIGHT}" rx="6" '
+            f'<rect class="modelspec-{"missing" if node.missing else "node"}" x="{x:.1f}" '
+            f'y="{y:.1f}" width="{NODE_WIDTH}" height="{NODE_HEIGHT}" rx="6" '
             f'fill="{"#f4f4f4" if node.missing else "#ffffff"}" stroke="{stroke}" '
             f'stroke-width="{weight}"{dash}/>'
             f'<rect x="{x:.1f}" y="{y:.1f}" width="6" height="{NODE_HEIGHT}" rx="3" '
@@ -202,7 +204,12 @@ def graph(nodes: Sequence[Node], edges: Sequence[Edge], title: str) -> Md:
             tooltip += ": not in the catalog"
         group = f"<g><title>{html(tooltip)}</title>{box}</g>"
         if node.href and not node.missing:
-            group = f'<a href="{html(node.href)}">{group}</a>'
+            # xlink:href, not href: Zensical rewrites every href in a page's HTML as if
+            # relative to the Markdown file (one folder off for MkDocs' page URLs), MkDocs
+            # rewrites none, and Material's instant navigation resets every [href] (an
+            # SVG link's cannot be set: a console error on every page with a graph). All
+            # three leave xlink:href as written, and browsers follow it.
+            group = f'<a xlink:href="{html(node.href)}">{group}</a>'
         parts.append(group)
     parts.append("</svg>")
     return Md("".join(parts))

@@ -233,14 +233,6 @@ class ModelView:
         count = self.number("spec.runtime.accelerator.count")
         return int(count) if isinstance(count, int | float) else None
 
-    @property
-    def hardware(self) -> str | None:
-        """``h100 x 4``"""
-        kind, count = self.accelerator_type, self.accelerators
-        if kind is None:
-            return None
-        return f"{kind} x {count}" if count is not None else kind
-
 
 def model_views(
     catalog: Catalog, sources: Sources, reserved: frozenset[str] = frozenset()

@@ -18,6 +18,7 @@ from ..catalog import Catalog
 from ..diagnostics import Diagnostic
 from ..loading import SpecFile
 from ..readiness import Result, areas_of
+from ..rendering.escape import href
 from ..yamlread import Path as YamlPath
 from ..yamlread import source_lines
 from . import ModelView, dependency, get, plain_number
@@ -101,6 +102,49 @@ class User:
     required: bool
 
 
+#: Annotations read as on-call (first found): text, or a link when a web address.
+ON_CALL = ("oncall", "onCall", "on-call", "pager", "pagerduty", "escalation")
+
+
+@dataclass
+class Scale:
+    """Accelerators and their memory at one end of the replica range."""
+
+    replicas: int | None
+    accelerators: int | None
+    memory_gb: float | None
+
+
+@dataclass
+class Header:
+    """What a reader comes for, at the top of a model page: each fact once."""
+
+    owner: str | None
+    team: str | None
+    contact: str | None
+    on_call: str | None
+    links: list[tuple[str, str]]
+    """Annotations whose value is a web address (a dashboard, a runbook): (key, URL)."""
+    environment: str | None
+    tier: str | None
+    accelerator: str | None
+    """``4 × nvidia h100`` per replica (None: not declared)."""
+    memory_per_replica_gb: float | None
+    low: Scale
+    high: Scale
+    level: str | None
+    """The readiness level (None: the model was not scored)."""
+    required: str | None
+    meets: bool | None
+    next_level: str | None
+    next_steps: list[str]
+    """The fields the next level needs, first few."""
+    more_steps: int
+    exempt: int
+    errors: int
+    warnings: int
+
+
 @dataclass
 class ModelPage:
     view: ModelView
@@ -110,9 +154,9 @@ class ModelPage:
     version: Shown
     format: str
     """``apiVersion`` and ``kind`` as the spec writes them."""
-    badges: list[tuple[str, str]]
+    header: Header
     glance: list[tuple[str, str | None]]
-    """The few facts most readers come for, at the top of the page."""
+    """The few facts a card embedded in another page shows."""
     tags: list[str]
     diagnostics: list[Diagnostic]
     used_by: list[User]
@@ -290,6 +334,7 @@ def model_page(view: ModelView, catalog: Catalog, views: dict[SpecFile, ModelVie
     hardware.rows[at:at] = [
         row for row in (_memory(view), _parameters(view)) if row.value is not ABSENT
     ]
+    # Shown in the page's header; sections of their own for embeds.
     sections["ownership"] = Section(
         "ownership",
         "Ownership",
@@ -301,16 +346,6 @@ def model_page(view: ModelView, catalog: Catalog, views: dict[SpecFile, ModelVie
     )
     sections["readiness"] = Section("readiness", "Readiness", _readiness_rows(view))
     model = "spec.identity.model."
-    badges = [
-        (label, value)
-        for label, value in (
-            ("environment", view.environment),
-            ("task", view.text(model + "task")),
-            ("framework", view.text(model + "framework")),
-            ("precision", view.text(model + "precision")),
-        )
-        if value
-    ]
     tags = [
         t
         for t in (
@@ -344,7 +379,7 @@ def model_page(view: ModelView, catalog: Catalog, views: dict[SpecFile, ModelVie
         format=" ".join(
             str(v) for v in (g("apiVersion"), g("kind")) if isinstance(v, str | int | float)
         ),
-        badges=badges,
+        header=_header(view),
         glance=glance,
         tags=list(dict.fromkeys(tags)),
         diagnostics=view.spec.diagnostics,
@@ -356,6 +391,62 @@ def model_page(view: ModelView, catalog: Catalog, views: dict[SpecFile, ModelVie
         readiness=areas_of(view.score.results) if view.score else [],
         estimate=_estimate(view),
         verdict=view.capacity.verdict if view.capacity else None,
+    )
+
+
+def _header(view: ModelView) -> Header:
+    annotations = get(view.data, "metadata.annotations")
+    annotations = annotations if isinstance(annotations, dict) else {}
+    on_call = next(
+        (str(annotations[k]) for k in ON_CALL if isinstance(annotations.get(k), str)), None
+    )
+    taken = {view.contact, on_call}
+    links = [
+        (str(key), value)
+        for key, value in annotations.items()
+        if isinstance(value, str) and href(value) is not None and value not in taken
+    ]
+    capacity = view.capacity
+    per_replica = view.accelerators
+
+    def scale(replicas: int | None) -> Scale:
+        return Scale(
+            replicas,
+            per_replica * replicas if per_replica is not None and replicas is not None else None,
+            capacity.per_replica_gb * replicas
+            if capacity is not None and capacity.per_replica_gb is not None and replicas is not None
+            else None,
+        )
+
+    score = view.score
+    steps = score.next_steps if score is not None else []
+    diagnostics = view.spec.diagnostics
+    kind = view.accelerator_type
+    return Header(
+        owner=view.owner,
+        team=view.team,
+        contact=view.contact,
+        on_call=on_call,
+        links=links,
+        environment=view.environment,
+        tier=view.text("metadata.labels.tier"),
+        accelerator=(
+            f"{per_replica} × {view.accelerator_vendor or ''} {kind}".replace("  ", " ")
+            if kind is not None and per_replica is not None
+            else kind
+        ),
+        memory_per_replica_gb=capacity.per_replica_gb if capacity is not None else None,
+        low=scale(capacity.min_replicas if capacity is not None else None),
+        high=scale(capacity.max_replicas if capacity is not None else None),
+        level=score.level_name if score is not None else None,
+        required=score.required.name if score is not None and score.required else None,
+        meets=score.meets_requirement if score is not None else None,
+        next_level=score.next_level.name if score is not None and score.next_level else None,
+        next_steps=[r.field for r in steps[:3]],
+        more_steps=max(0, len(steps) - 3),
+        exempt=score.count("exempt") if score is not None else 0,
+        errors=sum(1 for d in diagnostics if d.is_error),
+        warnings=sum(1 for d in diagnostics if not d.is_error),
     )
 
 
@@ -397,7 +488,10 @@ def _parameters(view: ModelView) -> Row:
     if capacity.parameters is None:
         text = f"{capacity.parameters_text} (not a count: write 70b, 350m or 7000000000)"
     else:
-        text = f"{parameters_text(capacity.parameters)} (annotation {PARAMETERS_ANNOTATION})"
+        text = (
+            f"{parameters_text(capacity.parameters)} (from the annotation "
+            f"{PARAMETERS_ANNOTATION}: {capacity.parameters_text})"
+        )
     return Row("Parameters", Shown("text", text))
 
 

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..readiness import AREA_TITLES, CHECKS, LEVELS, Check, Level, Settings
+from ..readiness import (
+    AREA_TITLES,
+    CHECKS,
+    EXEMPT_ANNOTATION,
+    LEVELS,
+    Check,
+    Level,
+    Result,
+    Settings,
+)
 from . import ModelView, by_name
 
 NO_TEAM = "(no team)"
@@ -56,6 +65,8 @@ class ScorecardsPage:
     """Failing checks, the most common first."""
     rows: list[ModelView]
     disabled: list[Check] = field(default_factory=list)
+    exempt: list[tuple[ModelView, list[Result]]] = field(default_factory=list)
+    """Models that mark checks as not applicable to them, with those checks."""
     chart: list[tuple[str, float | None, str]] = field(default_factory=list)
 
 
@@ -101,6 +112,12 @@ def scorecards_page(views: list[ModelView], settings: Settings) -> ScorecardsPag
         gaps=gaps,
         rows=sorted(scored, key=lambda v: (-(v.score.rank if v.score else 0), v.name.lower())),
         disabled=[c for c in CHECKS if c.id in settings.disabled],
+        exempt=[
+            (view, found)
+            for view in scored
+            if view.score is not None
+            and (found := [r for r in view.score.results if r.status == "exempt"])
+        ],
         chart=[(name, totals[name], "") for name in columns],
     )
 
@@ -110,12 +127,20 @@ def _level_of(check_id: str) -> Level:
 
 
 def shortfalls(views: list[ModelView]) -> list[str]:
-    """One line per model below its required level, at the label that requires it:
+    """One line per mistake in a spec's exemptions, and per model below its required
+    level, at the label that requires it:
     ``file:line:col: warning: [readiness] NAME: ...`` (the plugin logs them as warnings,
     ``modelspec check`` prints them)."""
     lines = []
     for view in sorted(views, key=lambda v: v.spec.display):
         score = view.score
+        if score is not None and score.mistakes:
+            where = view.spec.where(("metadata", "annotations", EXEMPT_ANNOTATION))
+            lines += [
+                f"{view.spec.display}:{where.line}:{where.column}: warning: [readiness] "
+                f"{view.name}: {mistake}"
+                for mistake in score.mistakes
+            ]
         reason = score.shortfall() if score is not None else None
         if score is None or reason is None:
             continue
