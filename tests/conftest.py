@@ -7,6 +7,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# The property tests draw the same examples on every run (``derandomize``): a red run
+# in CI is then red on any machine, and a green one stays green. To search for new
+# failing inputs, draw fresh ones: ``pytest --hypothesis-profile explore`` (add
+# ``--hypothesis-seed N`` to repeat a search); a failure found so becomes an
+# ``@example`` or a test of its own.
+settings.register_profile("repeatable", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile("repeatable")
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from mkdocs_modelspec.loading import load_file
@@ -30,8 +30,12 @@ PLAIN = st.text(
 
 @st.composite
 def quoted(draw: st.DrawFn) -> str:
-    """A quoted scalar holding odd line breaks (double or single quotes)."""
+    """A quoted scalar holding odd line breaks (double or single quotes). After such a
+    break, ``---`` or ``...`` would be a document marker, which no quoted scalar may
+    hold: a syntax error (``test_a_document_marker_after_an_odd_break_is_on_its_line``)."""
     parts = draw(st.lists(st.tuples(PLAIN, st.sampled_from(ODD)), min_size=1, max_size=4))
+    plains = [plain for plain, _ in parts[1:]]
+    assume(not any(plain.startswith(("---", "...")) for plain in plains))
     text = "".join(plain + odd for plain, odd in parts)
     return f"'{text}'" if draw(st.booleans()) else f'"{text}"'
 
@@ -60,6 +64,16 @@ def test_a_syntax_error_after_odd_breaks_is_on_its_line(odd: str, before: int) -
     [problem] = read_precise(text).problems
     assert (problem.line, problem.column) == (before + 2, 2)
     assert problem.message.endswith(f"(while parsing a flow sequence at line {before + 1})")
+
+
+@given(odd=st.sampled_from(ODD), marker=st.sampled_from(["---", "..."]))
+def test_a_document_marker_after_an_odd_break_is_on_its_line(odd: str, marker: str) -> None:
+    # YAML 1.1 (PyYAML) reads U+2028 and the others as line breaks: "..." after one
+    # starts a line, and ends the document inside the quotes.
+    text = f'a: 1\nb: "x{odd}{marker}{odd}"\nc: 2\n'
+    [problem] = read_precise(text).problems
+    assert problem.line == 2
+    assert "document" in problem.message
 
 
 def test_duplicate_keys_name_the_first_line_as_an_editor_does() -> None:
