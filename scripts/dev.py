@@ -4,6 +4,11 @@
     python3 scripts/dev.py serve   # serve it at http://127.0.0.1:8000 with live reload
     python3 scripts/dev.py test    # lint, type-check and run the whole test suite
 
+``serve`` rebuilds the whole demo site on each change (about a second): the demo uses
+Material's tags plugin, which rebuilds that write only some pages (``--dirty``) cannot
+keep right. ``scripts/dev.py serve --dirty`` writes only the pages an edit changes, as
+a large catalog needs (see "Live preview of a large catalog" in docs/plugin.md).
+
 Each command first makes sure ``.venv/`` exists and holds the project with its test
 and docs dependencies (``pip install -e .[test]``), reinstalling when
 ``pyproject.toml`` changes. Extra arguments go to the underlying tool

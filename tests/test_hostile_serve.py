@@ -33,15 +33,16 @@ def free_port() -> int:
 
 
 class Server:
-    """``mkdocs serve`` on a project, with its log in a file."""
+    """``mkdocs serve`` on a project (``options``: more of its options; ``tool``:
+    ``properdocs``), with its log in a file."""
 
-    def __init__(self, project: Path) -> None:
+    def __init__(self, project: Path, *options: str, tool: str = "mkdocs") -> None:
         self.base = f"http://127.0.0.1:{free_port()}/"
         self.log = project / "serve.log"
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
         with self.log.open("w") as log:
             self.process = subprocess.Popen(
-                [str(BIN / "mkdocs"), "serve", "-a", self.base[7:-1]],
+                [str(BIN / tool), "serve", "-a", self.base[7:-1], *options],
                 cwd=project,
                 stdout=log,
                 stderr=subprocess.STDOUT,

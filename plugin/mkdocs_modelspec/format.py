@@ -17,6 +17,7 @@ validator and the documentation can never drift apart.
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
 import itertools
 import typing
@@ -491,6 +492,7 @@ class ModelSpec(FormatModel):
     """The model's identity, runtime, operations, pipeline and governance."""
 
 
+@functools.cache  # read once: parsing this file is a tenth of a second
 def field_docs() -> dict[str, dict[str, str]]:
     """The docstring under each field, by class name and field name (read from this file)."""
     tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))

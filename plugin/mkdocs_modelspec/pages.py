@@ -24,10 +24,10 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from . import __version__
-from .capacity import Accelerators, assess
+from .capacity import Accelerators, Capacity, assess
 from .catalog import Catalog
 from .diagnostics import Diagnostic
-from .drift import Report, compare
+from .drift import Report, age_text, compare
 from .drift import Settings as DriftSettings
 from .exports import MODELS_SCHEMA, catalog_document, models_schema, to_json
 from .format import json_schema
@@ -35,12 +35,12 @@ from .history import NOT_READ, History
 from .loading import SpecFile, default_jobs, in_workers
 from .names import shown, slugify
 from .observed import Observations
-from .readiness import Settings, Subject, evaluate, exemptions
+from .readiness import Score, Settings, Subject, evaluate, exemptions
 from .rendering import ASSETS, environment, render
-from .views import ModelView, Sources, model_views
+from .views import ModelView, Sources, dependency, model_views
 from .views.changes import changes_page
 from .views.drift import drift_page, drift_section
-from .views.fields import fields_page
+from .views.fields import declared_paths, fields_page
 from .views.governance import governance_page
 from .views.graph import SPLIT_AT, graph_page, neighbourhood, splits
 from .views.hardware import hardware_page, type_key
@@ -64,6 +64,58 @@ OVERVIEWS = (
     ("problems.md", "Problems", "problems.md.jinja"),
 )
 _TEMPLATES = {name: template for name, _, template in OVERVIEWS}
+_ABOUT = ("metadata.description", "metadata.version")
+#: What the site works out for each model (``Site._worked_out``), by name.
+WORKED_OUT = ("where", "team", "owner", "contact", "score", "capacity", "written", "drift")
+#: In :data:`NOT_SHOWN`: the page shows which fields a spec declares, not their values.
+VALUES = "values"
+_FOUND = ("score", "capacity", "drift")
+_LISTED = (*_FOUND, "written", "owner", "contact")
+#: What each overview page does not show: parts of the specs (dotted paths), of what
+#: the site works out for each model (names of :data:`WORKED_OUT`), or the values of the
+#: fields (:data:`VALUES`). An edit that changes
+#: only these leaves the page as it is, and ``mkdocs serve`` does not render it again. A
+#: test (``tests/test_incremental.py``) edits every field of a spec and checks each
+#: page against this.
+NOT_SHOWN: dict[str, tuple[str, ...]] = {
+    "index.md": _ABOUT,
+    "hardware.md": (
+        *_ABOUT,
+        "score",
+        "drift",
+        "spec.identity.model.artifacts",
+        "spec.operations.serving",
+        "spec.operations.observability",
+        "spec.pipeline",
+        "spec.governance",
+    ),
+    "ownership.md": (
+        *_ABOUT,
+        *_FOUND,
+        "written",
+        "spec.identity",
+        "spec.runtime",
+        "spec.operations",
+        "spec.pipeline",
+        "spec.governance.cost",
+        "spec.governance.compliance.pii",
+        "spec.governance.compliance.retention",
+    ),
+    "governance.md": (*_ABOUT, *_FOUND, "spec.identity", "spec.runtime", "spec.operations"),
+    "scorecards.md": (*_ABOUT, "capacity", "drift", "written", "spec"),
+    "drift.md": (*_ABOUT, "score", "capacity"),
+    "changes.md": (*_ABOUT, *_LISTED, "spec"),
+    "graph.md": (
+        *_ABOUT,
+        *_LISTED,
+        "spec.identity",
+        "spec.runtime",
+        "spec.operations",
+        "spec.governance",
+    ),
+    "fields.md": (*_LISTED, "team", VALUES),
+    "problems.md": (*_ABOUT, *_LISTED, "spec"),
+}
 _TITLES = {name: title for name, title, _ in OVERVIEWS}
 #: Site-root paths of the exports.
 MODELS_JSON = "models.json"
@@ -127,6 +179,90 @@ def commit_url_of(repo_url: Any) -> str | None:
     return base + ("/commits/{}" if "bitbucket.org" in base else "/commit/{}")
 
 
+@dataclass
+class RenderCache:
+    """The Markdown of the pages rendered by earlier builds of one ``mkdocs serve``,
+    each with the inputs it was rendered from (see :meth:`Site.pages`)."""
+
+    settings: Any = None
+    """The options and template files every entry was rendered with."""
+    models: dict[str, tuple[Any, str]] = field(default_factory=dict)
+    """Model pages by file name: (inputs, Markdown)."""
+    overviews: dict[str, tuple[Any, list[Page]]] = field(default_factory=dict)
+    """Each overview page (with the parts of the graph page) with its inputs."""
+    rendered: int = 0
+    """Pages the last build rendered; the others came from here."""
+    env: Any = None
+    """The template environment of ``settings``, with the templates it compiled."""
+    written: dict[str, dict[tuple[str | int, ...], str]] = field(default_factory=dict)
+    """The numbers of each spec text as written (``ModelView.written``)."""
+    inputs: dict[str, tuple[str | None, dict[str, Any], dict[tuple[str, ...], Any]]] = field(
+        default_factory=dict
+    )
+    scored: Any = None
+    """The options (and required level) the scores were worked out with."""
+    scores: dict[str, tuple[Any, Capacity, Score]] = field(default_factory=dict)
+    """By spec file: the inputs of its readiness, its capacity and its readiness."""
+    """By spec file: its text, what the site worked out for it, and its data less
+    each overview page's :data:`NOT_SHOWN`."""
+
+
+def _template_files(folder: str | None) -> tuple[tuple[str, int, int], ...] | None:
+    """Each file of a custom templates folder with its modification time and size."""
+    if folder is None:
+        return None
+    found = []
+    for parent, _, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(parent, name)
+            with contextlib.suppress(OSError):
+                info = os.stat(path)
+                found.append((path, info.st_mtime_ns, info.st_size))
+    return tuple(sorted(found))
+
+
+def _shown(worked_out: dict[str, Any], data: Any, hidden: Sequence[str]) -> tuple[Any, Any]:
+    """What an overview page may show of one model: what the site worked out for it
+    and its spec's data, less ``hidden`` (see :data:`NOT_SHOWN`)."""
+    shown = tuple(value for name, value in worked_out.items() if name not in hidden)
+    if VALUES in hidden:
+        return shown, frozenset(declared_paths(data))
+    return shown, _without(data, [path for path in hidden if path not in WORKED_OUT])
+
+
+def _without(data: Any, paths: Sequence[str]) -> Any:
+    """A spec's data less the fields at ``paths`` (copied where it changes)."""
+    if not paths or not isinstance(data, dict):
+        return data
+    top = dict(data)
+    for path in paths:
+        node = top
+        *parents, last = path.split(".")
+        for part in parents:
+            child = node.get(part)
+            if not isinstance(child, dict):
+                break
+            node[part] = node = dict(child)
+        else:
+            node.pop(last, None)
+    return top
+
+
+def _ages(workloads: Iterable[Any], now: Any) -> tuple[str | None, ...]:
+    """How old each workload's facts read on a page (``3 days ago``): the same facts
+    read differently as time passes."""
+    return tuple(age_text(w.workload.observed_at, now) for w in workloads)
+
+
+def _report_inputs(report: Report[ModelView] | None) -> Any:
+    """What the observed data gives the overview pages (None: not read)."""
+    if report is None:
+        return None
+    observed = report.observations
+    ages = tuple(age_text(w.observed_at, report.now) for w in observed.workloads)
+    return observed, report.settings, report.unmatched, report.diagnostics, ages
+
+
 def normalise_prefix(prefix: str) -> str:
     """``models``, ``/models/`` -> ``models/``; ``""`` -> ``""`` (the docs folder itself)."""
     parts = [p for p in prefix.replace("\\", "/").split("/") if p not in ("", ".")]
@@ -160,12 +296,16 @@ class Site:
         *,
         min_level: str | None = None,
         observed: Observations | None = None,
+        cache: RenderCache | None = None,
     ) -> None:
         """``history`` is the specs' git history (None: not read); ``min_level``
         replaces the levels the options require (``modelspec check --min-level``);
-        ``observed`` is what runs (None: the site reads no observed data)."""
+        ``observed`` is what runs (None: the site reads no observed data); ``cache``
+        holds what the builds before this one worked out and rendered (under ``mkdocs
+        serve``: see :meth:`pages`)."""
         self.catalog = catalog
         self.options = options
+        self.cache = cache
         self.prefix = normalise_prefix(options.prefix)
         self.env = environment(options.custom_templates)
         self.env.globals["commit_url"] = options.commit_url
@@ -191,8 +331,14 @@ class Site:
         self._by_slug = {v.slug: v for v in self.views}
 
     def _score(self, min_level: str | None) -> None:
-        """Capacity and readiness of every model, once per build."""
-        score(self.views, self.catalog, self.options, min_level, self.table)
+        """Capacity and readiness of every model, once per build (with a cache, only
+        of the models whose inputs changed)."""
+        kept = None
+        if self.cache is not None:
+            if self.cache.scored != (self.options, min_level):
+                self.cache.scored, self.cache.scores = (self.options, min_level), {}
+            kept = self.cache.scores
+        score(self.views, self.catalog, self.options, min_level, self.table, kept=kept)
 
     def _compare(self, observed: Observations) -> Report[ModelView]:
         """Each model beside the workloads linked to it (see ``drift.py``)."""
@@ -254,9 +400,14 @@ class Site:
         """Every generated page: the overview pages first, then one page per model.
 
         ``backlinks`` maps a model's page name to the handwritten pages that link to
-        or embed it (shown as "referenced by").
+        or embed it (shown as "referenced by"). With the site's ``cache`` (kept across
+        the rebuilds of ``mkdocs serve``), a page whose inputs did not change since
+        the last build is not rendered again.
         """
-        overviews, models = self._contents(backlinks or {})
+        if self.cache is None:
+            overviews, models = self._contents(backlinks or {})
+        else:
+            overviews, models = self._cached_contents(backlinks or {}, self.cache)
         return overviews + [
             Page(self.prefix + view.page, view.name, text, view.spec, view.team)
             for view, text in zip(self.views, models, strict=True)
@@ -293,6 +444,141 @@ class Site:
         overviews = [page for part in parts for page in part if isinstance(page, Page)]
         models = [text for part in parts for text in part if isinstance(text, str)]
         return overviews, models
+
+    def _cached_contents(
+        self, backlinks: Mapping[str, Sequence[Backlink]], cache: RenderCache
+    ) -> tuple[list[Page], list[str]]:
+        """As :meth:`_contents`, rendering only the pages whose inputs changed.
+
+        A model page's inputs are its spec and what the site worked out for it (page
+        name, team, owner, readiness, capacity, drift, problems, history), the name,
+        page and team of each model it links to or that links to it (with that
+        dependency as the other spec declares it), and the handwritten pages that
+        reference it. An overview page's inputs are what the site worked out for
+        every model and each spec's data, less the parts the page does not show
+        (:data:`NOT_SHOWN`). Options or templates that changed empty the cache.
+        """
+        settings = (self.options, _template_files(self.options.custom_templates))
+        if cache.settings != settings:
+            cache.settings, cache.models, cache.overviews = settings, {}, {}
+            cache.env, cache.inputs = self.env, {}
+        self.env = cache.env  # its templates compiled once
+        for view in self.views:  # the numbers as written, read once per spec text
+            numbers = cache.written.get(view.spec.source or "")
+            if numbers is not None:
+                view.__dict__["written"] = numbers
+        worked_out, shown = self._inputs(cache)
+        cache.rendered = 0
+        overviews: list[Page] = []
+        for name, _, _ in OVERVIEWS:
+            extra = (
+                self.history
+                if name == "changes.md"
+                else _report_inputs(self.drift)
+                if name in ("drift.md", "problems.md")
+                else None
+            )
+            inputs = (self.catalog.diagnostics, shown[NOT_SHOWN.get(name, ())], extra)
+            done = cache.overviews.get(name)
+            if done is None or done[0] != inputs:
+                made = [p for p in self._render((name, 0, 0), backlinks) if isinstance(p, Page)]
+                done = cache.overviews[name] = (inputs, made)
+                cache.rendered += len(made)
+            overviews += done[1]
+        models: dict[str, tuple[Any, str]] = {}
+        for view, own in zip(self.views, worked_out, strict=True):
+            key = (
+                own,
+                view.spec.source,
+                self.history.of(view.spec),
+                self._around(view),
+                tuple(backlinks.get(view.slug, ())),
+            )
+            previous = cache.models.get(view.page)
+            if previous is None or previous[0] != key:
+                previous = (key, self._model_content(view, backlinks))
+                cache.rendered += 1
+            models[view.page] = previous
+        cache.models = models
+        cache.written = {
+            view.spec.source: view.__dict__["written"]
+            for view in self.views
+            if view.spec.source and "written" in view.__dict__
+        }
+        return overviews, [text for _, text in models.values()]
+
+    def _inputs(
+        self, cache: RenderCache
+    ) -> tuple[list[dict[str, Any]], dict[tuple[str, ...], list[Any]]]:
+        """What the site worked out for each model; and for each overview page, that
+        and the spec's data less what the page does not show (:data:`NOT_SHOWN`).
+
+        What did not change since the last build is the object kept from it: the
+        comparisons of the pages' inputs are then of identical objects, quick at
+        10,000 models.
+        """
+        hidden_parts = sorted(set(NOT_SHOWN.values()) | {()})
+        known, kept = cache.inputs, {}
+        worked_out: list[dict[str, Any]] = []
+        shown: dict[tuple[str, ...], list[Any]] = {hidden: [] for hidden in hidden_parts}
+        for view in self.views:
+            spec = view.spec
+            made = self._worked_out(view)
+            before = known.get(spec.path)
+            if before is not None and before[0] == spec.source and before[1] == made:
+                made, parts = before[1], before[2]
+            else:
+                parts = {hidden: _shown(made, view.data, hidden) for hidden in hidden_parts}
+            kept[spec.path] = (spec.source, made, parts)
+            worked_out.append(made)
+            for hidden in hidden_parts:
+                shown[hidden].append(parts[hidden])
+        cache.inputs = kept
+        return worked_out, shown
+
+    def _worked_out(self, view: ModelView) -> dict[str, Any]:
+        """What the site worked out for a model (:data:`WORKED_OUT`)."""
+        spec = view.spec
+        drift = view.drift
+        return {
+            "where": (
+                spec.path,
+                spec.root,
+                spec.display,
+                spec.conforms,
+                tuple(spec.diagnostics),
+                view.slug,
+                view.name,
+            ),
+            "team": view.team,
+            "owner": view.owner,
+            "contact": view.contact,
+            "score": view.score,
+            "capacity": view.capacity,
+            "written": view.written,
+            "drift": None
+            if drift is None
+            else (drift.model, _ages(drift.model.workloads, drift.now)),
+        }
+
+    def _around(self, view: ModelView) -> tuple[Any, ...]:
+        """What a model's page shows of the models it links to and that link to it."""
+        by_spec = self.by_spec
+
+        def brief(spec: SpecFile) -> tuple[str, str, str | None]:
+            other = by_spec[spec]
+            return other.slug, other.name, other.team
+
+        return (
+            tuple(
+                (link.index, link.spec_ref, None if link.target is None else brief(link.target))
+                for link in self.catalog.links.get(view.spec, ())
+            ),
+            tuple(
+                (brief(link.source), link.index, dependency(link.source.data, link.index))
+                for link in self.catalog.dependents.get(view.spec, ())
+            ),
+        )
 
     def _render(
         self, task: tuple[str, int, int], backlinks: Mapping[str, Sequence[Backlink]]
@@ -474,17 +760,28 @@ def score(
     options: Options,
     min_level: str | None = None,
     table: Accelerators | None = None,
+    *,
+    kept: dict[str, tuple[Any, Capacity, Score]] | None = None,
 ) -> None:
     """Set the capacity and readiness of each of ``views`` (models of ``catalog``);
     ``min_level`` replaces the levels the options require; ``table`` is the accelerator
-    table (by default, the options' one)."""
+    table (by default, the options' one). ``kept`` holds the scores of an earlier call
+    with the same options: a model whose inputs are the same keeps its own, and it is
+    left holding this call's."""
     # Scoring makes a few small objects per check and spec; as in loading, the
     # cyclic garbage collector would only rescan the whole catalog meanwhile
     # (measured: half the time at 10,000 specs), and nothing here is cyclic.
     paused = gc.isenabled()
     gc.disable()
     try:
-        _score_all(views, catalog, options, min_level, table or Accelerators(options.accelerators))
+        _score_all(
+            views,
+            catalog,
+            options,
+            min_level,
+            table or Accelerators(options.accelerators),
+            kept=kept,
+        )
     finally:
         if paused:
             gc.enable()
@@ -496,6 +793,8 @@ def _score_all(
     options: Options,
     min_level: str | None,
     table: Accelerators,
+    *,
+    kept: dict[str, tuple[Any, Capacity, Score]] | None = None,
 ) -> None:
     settings = options.readiness
     sources = options.sources
@@ -504,34 +803,46 @@ def _score_all(
         source_field(sources.team[0]) if sources.team else "metadata.labels.team",
         source_field(sources.owner[0]) if sources.owner else "metadata.annotations.owner",
     )
+    fresh = {}
     for view in views:
         spec = view.spec
-        view.capacity = assess(view.data, table)
         errors = spec.errors
-        exempt, mistakes = exemptions(view.data)
-        view.score = evaluate(
-            Subject(
-                data=view.data,
-                valid=spec.valid,
-                first_error=(errors[0].path or None) if errors else None,
-                team=view.team,
-                owner=view.owner,
-                team_field=team_field,
-                owner_field=owner_field,
-                unresolved=tuple(
-                    (link.index, link.spec_ref)
-                    for link in catalog.links.get(spec, [])
-                    if link.target is None
-                ),
-                in_cycle=spec in in_cycle,
-                capacity=view.capacity,
-                exempt=exempt,
-                exempt_mistakes=tuple(mistakes),
-            ),
-            settings,
-            view.environment,
-            min_level=min_level,
+        first_error = (errors[0].path or None) if errors else None
+        unresolved = tuple(
+            (link.index, link.spec_ref)
+            for link in catalog.links.get(spec, [])
+            if link.target is None
         )
+        inputs = (spec.source, spec.valid, first_error, unresolved, spec in in_cycle)
+        known = kept.get(spec.path) if kept is not None else None
+        if known is not None and known[0] == inputs:
+            view.capacity, view.score = known[1], known[2]
+        else:
+            view.capacity = assess(view.data, table)
+            exempt, mistakes = exemptions(view.data)
+            view.score = evaluate(
+                Subject(
+                    data=view.data,
+                    valid=spec.valid,
+                    first_error=first_error,
+                    team=view.team,
+                    owner=view.owner,
+                    team_field=team_field,
+                    owner_field=owner_field,
+                    unresolved=unresolved,
+                    in_cycle=spec in in_cycle,
+                    capacity=view.capacity,
+                    exempt=exempt,
+                    exempt_mistakes=tuple(mistakes),
+                ),
+                settings,
+                view.environment,
+                min_level=min_level,
+            )
+        fresh[spec.path] = (inputs, view.capacity, view.score)
+    if kept is not None:
+        kept.clear()
+        kept.update(fresh)
 
 
 #: Fewer model pages than this are rendered in this process alone.

@@ -1,0 +1,64 @@
+"""Model pages that cost MkDocs less: the big raw HTML blocks of a generated page (its
+source listing, its graphs) reach MkDocs as placeholders and are put back into the
+page's HTML, which stays the same, anchors included."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from mkdocs_modelspec import plugin
+from serving import clean_build, snapshot
+
+from conftest import FIXTURES
+
+
+def _project(root: Path) -> Path:
+    (root / "docs").mkdir(parents=True)
+    (root / "docs" / "index.md").write_text(
+        "# Home\n\nThe [line with a problem](models/broken.md#L18) of a spec.\n"
+    )
+    (root / "mkdocs.yml").write_text(
+        "site_name: Weight\ntheme:\n  name: material\n"
+        "validation:\n  anchors: warn\n"
+        "plugins:\n  - search\n  - modelspec:\n      history: false\n"
+    )
+    (root / "specs").symlink_to(FIXTURES / "catalog")  # with a broken spec: #L anchors
+    return root
+
+
+def test_a_page_is_the_same_with_its_blocks_set_aside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    project = _project(tmp_path / "project")
+    set_aside: dict[str, int] = {}
+    original = plugin._set_aside
+
+    def recording(markdown: str) -> tuple[str, list[str]]:
+        out, blocks = original(markdown)
+        for block in blocks:
+            kind = "listing" if "modelspec-source" in block[:60] else "graph"
+            set_aside[kind] = set_aside.get(kind, 0) + 1
+        return out, blocks
+
+    monkeypatch.setattr(plugin, "_set_aside", recording)
+    with caplog.at_level(logging.WARNING):
+        clean_build(project, tmp_path / "aside")
+    # Each model page's listing, and the graphs, did reach MkDocs as placeholders.
+    models = len(list((FIXTURES / "catalog").rglob("*.modelspec.yaml")))
+    assert set_aside.get("listing", 0) >= models - 1, set_aside
+    assert set_aside.get("graph", 0) >= 1, set_aside
+    # A page links to a line of the broken spec's listing: MkDocs finds the anchor.
+    assert not [r for r in caplog.records if "anchor" in r.getMessage()], caplog.text
+    monkeypatch.setattr(plugin, "_BLOCKS", ())
+    clean_build(project, tmp_path / "whole")
+    aside, whole = snapshot(tmp_path / "aside"), snapshot(tmp_path / "whole")
+    assert aside.keys() == whole.keys()
+    assert [path for path in whole if aside[path] != whole[path]] == []
+    page = aside["models/broken/index.html"].decode()
+    assert 'class="modelspec-source"' in page
+    assert 'id="L18"' in page
+    assert "data-modelspec-block" not in page
