@@ -315,7 +315,6 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
         finally:
             self.spent += time.perf_counter() - started
 
-
     def on_page_content(
         self, html_text: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
