@@ -66,8 +66,9 @@ def test_pages_show_what_a_reader_looks_for() -> None:
     assert "| Accelerator type | h100 |" in chat
     assert "| Accelerators per replica | 4 |" in chat
     # a resolved specRef links to the model's page, and keeps its path beside it
-    assert "[embed](embed.md) (<code>&#46;/embed.modelspec.yaml</code>)" in chat
-    assert "<code>&#46;/reranker.modelspec.yaml</code> (not in the catalog)" in chat
+    ref = '<span class="modelspec-ref"><code>&#46;/{}.modelspec.yaml</code></span>'
+    assert "[embed](embed.md)<br>" + ref.format("embed") in chat
+    assert ref.format("reranker") + " (not in the catalog)" in chat
     assert "*The spec does not declare observability.*" in chat
     assert "## Source" in chat
     assert 'class="modelspec-gutter"' in chat

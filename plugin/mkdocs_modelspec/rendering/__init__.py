@@ -206,10 +206,12 @@ def value(context: Any, shown: Any) -> Md:
         number = f"${text}" if kind == "money" else text
         return md(f"{number} {shown.unit}".strip())
     if kind == "model":
-        path = code(text)
+        # The path under the model's name, broken only where a path may be (after "/"
+        # or "-"): in a narrow column a code span otherwise breaks between letters.
+        path = f'<span class="modelspec-ref">{code(text)}</span>'
         if shown.target is None:
             return Md(f"{path} (not in the catalog)")
-        return Md(f"{link(context, shown.target.name, shown.target.page)} ({path})")
+        return Md(f"{link(context, shown.target.name, shown.target.page)}<br>{path}")
     lines = text.rstrip("\n").split("\n") if "\n" in text.rstrip("\n") else [text]
     if kind == "code":
         return Md("<br>".join(code(line) for line in lines))
