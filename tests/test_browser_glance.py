@@ -106,6 +106,11 @@ _TABLES = """() => {
 }"""
 
 
+#: Each dependency's spec path on the page, with the lines it takes.
+_PATH_LINES = """() => [...document.querySelectorAll(".modelspec-ref code")].map(
+  code => [code.textContent, new Set([...code.getClientRects()].map(r => Math.round(r.top))).size])"""
+
+
 @pytest.mark.parametrize("width", [1400, 390])
 def test_every_page_type_reads_at_both_widths(browser, base_url, models, width) -> None:
     page = new_page(browser, viewport={"width": width, "height": 900})
@@ -122,6 +127,9 @@ def test_every_page_type_reads_at_both_widths(browser, base_url, models, width) 
             # A column out of view only when its table scrolls and keeps its first
             # column (the model) in view.
             assert not table["hidden"] or (table["scrolls"] and table["sticky"]), (url, table)
+        for path, lines in page.evaluate(_PATH_LINES):
+            # A spec path breaks after "/" or "-" at most, never between two letters.
+            assert lines <= 1 + len(re.findall(r"[/-]", path)), (url, path, lines)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, (url, "the page itself scrolls sideways", overflow)
         heights[url] = page.evaluate("document.documentElement.scrollHeight")
