@@ -425,3 +425,35 @@ def test_value_spellings() -> None:
     assert normalise_tokens("32k") == 32_000
     assert normalise_tokens("32K") == 32_768
     assert redact("https://user:pw@host/model") == "https://***@host/model"
+
+
+def test_files_outside_the_base_folder_are_named_from_their_repository(tmp_path: Path) -> None:
+    # The docs project in one place, the observed data in another (a CI checkout of
+    # the cluster repository beside it): the pages name no path of the machine.
+    project = tmp_path / "project"
+    project.mkdir()
+    elsewhere = tmp_path / "runner" / "work" / "cluster-state"
+    (elsewhere / ".git").mkdir(parents=True)
+    (elsewhere / "observed" / "prod").mkdir(parents=True)
+    (elsewhere / "observed" / "prod" / "chat.yaml").write_text(DEPLOYMENT)
+    (elsewhere / "observed" / "prod" / "bad.yaml").write_text("kind: [\n")
+    loose = tmp_path / "scans"
+    loose.mkdir()
+    (loose / "scan.yaml").write_text(DEPLOYMENT.replace("inference", "other"))
+    observations = read_observed(
+        [str(elsewhere / "observed"), str(loose / "scan.yaml"), str(tmp_path / "gone")],
+        base=str(project),
+    )
+    assert sorted(observations.files) == [
+        "observed/prod/bad.yaml",
+        "observed/prod/chat.yaml",
+        "scan.yaml",
+    ]
+    assert sorted(w.file for w in observations.workloads) == [
+        "observed/prod/chat.yaml",
+        "scan.yaml",
+    ]
+    assert sorted(w.context for w in observations.workloads) == [".", "observed/prod"]
+    files = sorted(d.file for d in observations.diagnostics)
+    assert files == ["../gone", "observed/prod/bad.yaml"]  # as mkdocs.yml would name it
+    assert str(tmp_path) not in repr(observations)

@@ -352,14 +352,17 @@ def published(specs: Iterable[SpecFile]) -> None:
     for spec in specs:
         if not os.path.isabs(spec.display):
             continue
-        old, spec.display = spec.display, _in_repository(spec.path, spec.root, tops)
+        old, spec.display = spec.display, in_repository(spec.path, spec.root, tops)
         spec.diagnostics = [
             dataclasses.replace(d, file=spec.display) if d.file == old else d
             for d in spec.diagnostics
         ]
 
 
-def _in_repository(path: str, root: str, tops: dict[str, str]) -> str:
+def in_repository(path: str, root: str, tops: dict[str, str]) -> str:
+    """``path`` relative to its repository: the nearest folder above it that holds
+    ``.git``, else the folder that holds ``root`` (``tops`` remembers the folders
+    already looked up)."""
     folder = os.path.dirname(path)
     if folder not in tops:
         top, seen = folder, []

@@ -29,12 +29,14 @@ with the file, line and column; reading goes on with the next document or file.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import gc
 import json
 import math
 import os
+import posixpath
 import re
 import shlex
 from collections.abc import Iterable, Iterator, Sequence
@@ -45,7 +47,7 @@ import yaml
 
 from .capacity import Key, normalise, parse_parameters
 from .diagnostics import Code, Diagnostic, severity_of, sort_key
-from .loading import _read_at_most, display_path
+from .loading import _read_at_most, display_path, in_repository
 
 yaml_rs: Any
 try:  # the fast reader (see yamlread.py); PyYAML reads everything when it is missing
@@ -228,6 +230,7 @@ def read_observed(
 def _read_all(reader: _Reader, paths: Sequence[str]) -> None:
     for path in paths:
         absolute = os.path.abspath(path)
+        reader.root = absolute
         if os.path.isdir(absolute):
             for found in _discover(absolute):
                 reader.read_file(found)
@@ -235,7 +238,7 @@ def _read_all(reader: _Reader, paths: Sequence[str]) -> None:
             reader.read_file(absolute)
         else:
             reader.problem(
-                display_path(absolute, reader.base),
+                _missing(absolute, reader.base),
                 (1, 1),
                 Code.OBSERVED_UNREADABLE,
                 "no such file or folder",
@@ -254,9 +257,23 @@ def _discover(root: str) -> list[str]:
     return sorted(found)
 
 
+def _missing(path: str, base: str | None) -> str:
+    """A path named in the options that does not exist, as the options would name it
+    (``../cluster/observed``, relative to the base folder), not as a path of this
+    machine."""
+    shown = display_path(path, base)
+    if os.path.isabs(shown) and base is not None:
+        with contextlib.suppress(ValueError):  # another drive, on Windows
+            shown = os.path.relpath(path, base).replace(os.sep, "/")
+    return shown if not os.path.isabs(shown) else os.path.basename(path)
+
+
 class _Reader:
     def __init__(self, base: str | None, link_key: str, max_file_size: int) -> None:
         self.base = base
+        #: The path being read (a folder or a file named in the options).
+        self.root = base or os.getcwd()
+        self.tops: dict[str, str] = {}
         self.link_key = link_key
         self.max_file_size = max_file_size
         self.out = Observations()
@@ -272,8 +289,17 @@ class _Reader:
             Diagnostic(file, at[0], at[1], severity_of(code), code, message, hint=hint)
         )
 
-    def read_file(self, path: str) -> None:
+    def shown(self, path: str) -> str:
+        """How the pages name a file read: relative to the base folder; a file outside
+        it relative to its repository, as a spec outside is (a path of this machine,
+        such as a CI runner's ``/home/runner/...``, is never published)."""
         shown = display_path(path, self.base)
+        if os.path.isabs(shown):
+            shown = in_repository(path, self.root, self.tops)
+        return shown
+
+    def read_file(self, path: str) -> None:
+        shown = self.shown(path)
         try:
             raw = _read_at_most(path, self.max_file_size + 1)
         except OSError as error:
@@ -302,7 +328,10 @@ class _Reader:
             )
             return
         self.out.files.append(shown)
-        context = display_path(os.path.dirname(path), self.base) or "."
+        context = display_path(os.path.dirname(path), self.base)
+        if os.path.isabs(context):  # outside the base folder: as the file is shown
+            context = posixpath.dirname(shown)
+        context = context or "."
         if path.lower().endswith(".json"):
             self._read_json(text, shown, context)
         else:
