@@ -185,3 +185,42 @@ def test_the_field_reference_lists_every_field_of_the_schema() -> None:
     warm = rows["spec.operations.scaling.warmPool"]
     assert 0 < len(warm.models) < 16
     assert all(v.data["spec"]["operations"]["scaling"].get("warmPool") for v in warm.models)
+
+
+def test_models_json_made_from_kept_entries_is_the_whole_document(tmp_path: Path) -> None:
+    # mkdocs serve keeps each model's entry of models.json and joins them: the text
+    # must be the one a build writes (a NaN, written as text, included).
+    from mkdocs_modelspec.exports import (
+        catalog_document,
+        exported,
+        model_entry,
+        models_json,
+        to_json,
+    )
+
+    folder = tmp_path / "specs"
+    folder.mkdir()
+    for path in sorted((FIXTURES / "catalog").rglob("*.modelspec.yaml")):
+        target = folder / path.relative_to(FIXTURES / "catalog")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(path.read_bytes())
+    odd = (FIXTURES / "catalog" / "guard.modelspec.yaml").read_text()
+    odd = odd.replace("name: guard", "name: odd").replace(
+        "spec:\n",
+        "  annotations:\n    note: x\nspec:\n  x-weights: {true: .nan, null: 1, 2: .inf}\n",
+        1,
+    )
+    (folder / "odd.modelspec.yaml").write_text(odd)
+    # Another spec with such a key but no NaN: its entry is made the quick way.
+    (folder / "odd2.modelspec.yaml").write_text(
+        odd.replace("name: odd", "name: odd2").replace(".nan", "1.5").replace(".inf", "2")
+    )
+    specs = load_roots([folder])
+    site = Site(build_catalog(specs, [folder]), Options())
+    entries = [to_json(model_entry(site, v))[:-1] for v in exported(site.views)]
+    whole = to_json(site.export())
+    assert models_json(catalog_document(site, models=[]), entries) == whole
+    odd_entry = next(m for m in json.loads(whole)["models"] if m["name"] == "odd")
+    assert odd_entry["spec"]["spec"]["x-weights"] == {"true": "nan", "null": 1, "2": "inf"}
+    odd2 = next(m for m in json.loads(whole)["models"] if m["name"] == "odd2")
+    assert odd2["spec"]["spec"]["x-weights"] == {"true": 1.5, "null": 1, "2": 2}

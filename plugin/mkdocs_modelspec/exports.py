@@ -21,6 +21,7 @@ import json
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,51 +48,11 @@ def models_schema() -> str:
     return _SCHEMA_FILE.read_text(encoding="utf-8")
 
 
-def catalog_document(site: Site) -> dict[str, Any]:
-    """The catalog as data: what ``models.json`` and ``modelspec export`` hold."""
-    models = []
-    for view in sorted(site.views, key=lambda v: v.spec.display):
-        spec = view.spec
-        links = {link.index: link for link in site.catalog.links.get(spec, [])}
-        deps = []
-        raw = view.data.get("spec", {}) if isinstance(view.data, dict) else {}
-        pipeline = raw.get("pipeline") if isinstance(raw, dict) else None
-        declared = pipeline.get("dependencies") if isinstance(pipeline, dict) else None
-        for index, dep in enumerate(declared if isinstance(declared, list) else []):
-            if not isinstance(dep, dict):
-                continue
-            link = links.get(index)
-            target = site.by_spec.get(link.target) if link and link.target else None
-            deps.append(
-                {
-                    "id": dep.get("id"),
-                    "role": dep.get("role"),
-                    "required": dep.get("required", True) is not False,
-                    "specRef": dep.get("specRef"),
-                    "model": target.name if target else None,
-                }
-            )
-        models.append(
-            {
-                "name": view.name,
-                "url": site.url(view),
-                "source": spec.rel,
-                "file": spec.display,
-                "valid": spec.valid,
-                "team": view.team,
-                "owner": view.owner,
-                "contact": view.contact,
-                "spec": spec.data,
-                "dependencies": deps,
-                "dependents": sorted(
-                    {site.by_spec[link.source].name for link in site.catalog.dependents[spec]}
-                ),
-                "problems": len(spec.diagnostics),
-                "readiness": view.score.to_json() if view.score else None,
-                "capacity": _capacity_json(view),
-                "observed": model_json(view.drift.model) if view.drift else None,
-            }
-        )
+def catalog_document(site: Site, *, models: list[Any] | None = None) -> dict[str, Any]:
+    """The catalog as data: what ``models.json`` and ``modelspec export`` hold
+    (``models``: the entries, if already made; see :func:`model_entry`)."""
+    if models is None:
+        models = [model_entry(site, view) for view in exported(site.views)]
     return {
         "schemaVersion": SCHEMA_VERSION,
         "generator": f"mkdocs-modelspec {__version__}",
@@ -101,6 +62,65 @@ def catalog_document(site: Site) -> dict[str, Any]:
         "unmatched": [workload_json(w) for w in site.drift.unmatched] if site.drift else [],
         "observed": _observed_json(site),
     }
+
+
+def exported(views: Iterable[ModelView]) -> list[ModelView]:
+    """The models in the order ``models.json`` lists them (by spec file)."""
+    return sorted(views, key=lambda v: v.spec.display)
+
+
+def model_entry(site: Site, view: ModelView) -> dict[str, Any]:
+    """One model of ``models.json``."""
+    spec = view.spec
+    links = {link.index: link for link in site.catalog.links.get(spec, [])}
+    deps = []
+    raw = view.data.get("spec", {}) if isinstance(view.data, dict) else {}
+    pipeline = raw.get("pipeline") if isinstance(raw, dict) else None
+    declared = pipeline.get("dependencies") if isinstance(pipeline, dict) else None
+    for index, dep in enumerate(declared if isinstance(declared, list) else []):
+        if not isinstance(dep, dict):
+            continue
+        link = links.get(index)
+        target = site.by_spec.get(link.target) if link and link.target else None
+        deps.append(
+            {
+                "id": dep.get("id"),
+                "role": dep.get("role"),
+                "required": dep.get("required", True) is not False,
+                "specRef": dep.get("specRef"),
+                "model": target.name if target else None,
+            }
+        )
+    return {
+        "name": view.name,
+        "url": site.url(view),
+        "source": spec.rel,
+        "file": spec.display,
+        "valid": spec.valid,
+        "team": view.team,
+        "owner": view.owner,
+        "contact": view.contact,
+        "spec": spec.data,
+        "dependencies": deps,
+        "dependents": sorted(
+            {site.by_spec[link.source].name for link in site.catalog.dependents[spec]}
+        ),
+        "problems": len(spec.diagnostics),
+        "readiness": view.score.to_json() if view.score else None,
+        "capacity": _capacity_json(view),
+        "observed": model_json(view.drift.model) if view.drift else None,
+    }
+
+
+def models_json(document: dict[str, Any], entries: Sequence[str]) -> str:
+    """``models.json`` from a :func:`catalog_document` whose ``models`` is empty and
+    the JSON text of each entry (``to_json`` of it, without the line end): the same
+    text as ``to_json`` of the whole document, without converting every model again
+    (``mkdocs serve`` keeps the entries of the models that did not change)."""
+    head, found, tail = to_json(document).partition('"models": []')
+    if not found or document["models"] != []:
+        raise ValueError("models_json: the document's models must be an empty list")
+    return head + '"models": [' + ", ".join(entries) + "]" + tail
 
 
 def _observed_json(site: Site) -> dict[str, Any] | None:

@@ -29,7 +29,15 @@ from .catalog import Catalog
 from .diagnostics import Diagnostic
 from .drift import Report, age_text, compare
 from .drift import Settings as DriftSettings
-from .exports import MODELS_SCHEMA, catalog_document, models_schema, to_json
+from .exports import (
+    MODELS_SCHEMA,
+    catalog_document,
+    exported,
+    model_entry,
+    models_json,
+    models_schema,
+    to_json,
+)
 from .format import json_schema
 from .history import NOT_READ, History
 from .loading import SpecFile, default_jobs, in_workers
@@ -199,12 +207,17 @@ class RenderCache:
     inputs: dict[str, tuple[str | None, dict[str, Any], dict[tuple[str, ...], Any]]] = field(
         default_factory=dict
     )
+    """By spec file: its text, what the site worked out for it, and its data less
+    each overview page's :data:`NOT_SHOWN`."""
     scored: Any = None
     """The options (and required level) the scores were worked out with."""
     scores: dict[str, tuple[Any, Capacity, Score]] = field(default_factory=dict)
     """By spec file: the inputs of its readiness, its capacity and its readiness."""
-    """By spec file: its text, what the site worked out for it, and its data less
-    each overview page's :data:`NOT_SHOWN`."""
+    entries: dict[str, tuple[Any, str]] = field(default_factory=dict)
+    """Each model's entry of ``models.json`` (JSON text), by page, with the inputs of
+    its page (which cover the entry's)."""
+    downloads: dict[str, str] = field(default_factory=dict)
+    """Each spec's JSON download, by spec text."""
 
 
 def _template_files(folder: str | None) -> tuple[tuple[str, int, int], ...] | None:
@@ -306,6 +319,8 @@ class Site:
         self.catalog = catalog
         self.options = options
         self.cache = cache
+        #: The inputs of each model page, by page, once the pages are made with a cache.
+        self._keys: dict[str, Any] | None = None
         self.prefix = normalise_prefix(options.prefix)
         self.env = environment(options.custom_templates)
         self.env.globals["commit_url"] = options.commit_url
@@ -461,7 +476,7 @@ class Site:
         settings = (self.options, _template_files(self.options.custom_templates))
         if cache.settings != settings:
             cache.settings, cache.models, cache.overviews = settings, {}, {}
-            cache.env, cache.inputs = self.env, {}
+            cache.env, cache.inputs, cache.entries = self.env, {}, {}
         self.env = cache.env  # its templates compiled once
         for view in self.views:  # the numbers as written, read once per spec text
             numbers = cache.written.get(view.spec.source or "")
@@ -500,6 +515,7 @@ class Site:
                 cache.rendered += 1
             models[view.page] = previous
         cache.models = models
+        self._keys = {page: key for page, (key, _) in models.items()}
         cache.written = {
             view.spec.source: view.__dict__["written"]
             for view in self.views
@@ -679,7 +695,7 @@ class Site:
         out: dict[str, str] = {
             # Compact: an indent sends json to its pure-Python encoder (ten times
             # slower), and models.json is read by programs.
-            MODELS_JSON: to_json(self.export()),
+            MODELS_JSON: self._models_json(),
             SCHEMA_JSON: json.dumps(json_schema(), indent=2) + "\n",
             MODELS_SCHEMA: models_schema(),
         }
@@ -693,15 +709,46 @@ class Site:
                 else (lambda v: f"{v.slug}.html"),
             )
         )
+        # Under mkdocs serve, each spec's JSON is kept by its text for the next build.
+        kept = self.cache.downloads if self.cache is not None else {}
+        made: dict[str, str] = {}
         for view in self.views:
             downloads = self.downloads(view)
             if "YAML" in downloads:
                 out[self.prefix + downloads["YAML"]] = view.spec.source or ""
             if "JSON" in downloads:
-                out[self.prefix + downloads["JSON"]] = to_json(view.spec.data)
+                text = out[self.prefix + downloads["JSON"]] = self._json_download(view, kept)
+                if view.spec.source is not None:
+                    made[view.spec.source] = text
+        if self.cache is not None:
+            self.cache.downloads = made
         for name in ASSET_NAMES:
             out[ASSET_FOLDER + name] = (ASSETS / name).read_text(encoding="utf-8")
         return out
+
+    def _models_json(self) -> str:
+        """``models.json``; under ``mkdocs serve`` (a cache, and the pages made first)
+        only the entries of the models whose page inputs changed are made again."""
+        cache, keys = self.cache, self._keys
+        if cache is None or keys is None:
+            return to_json(self.export())
+        entries: dict[str, tuple[Any, str]] = {}
+        for view in exported(self.views):
+            known, key = cache.entries.get(view.page), keys[view.page]
+            # A page not rendered again keeps its inputs' object: no comparison then.
+            if known is None or (known[0] is not key and known[0] != key):
+                known = (key, to_json(model_entry(self, view))[:-1])
+            entries[view.page] = known
+        cache.entries = entries
+        return models_json(
+            catalog_document(self, models=[]), [text for _, text in entries.values()]
+        )
+
+    def _json_download(self, view: ModelView, kept: Mapping[str, str]) -> str:
+        """A spec's data as JSON; ``kept``: those of the last build, by spec text."""
+        source = view.spec.source
+        text = kept.get(source) if source is not None else None
+        return to_json(view.spec.data) if text is None else text
 
     def export(self) -> dict[str, Any]:
         """The catalog as data: what ``models.json`` and ``modelspec export`` hold."""
