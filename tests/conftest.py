@@ -70,3 +70,17 @@ def spec_text(name: str, *replacements: tuple[str, str], base: str = MINIMAL) ->
         assert old in text, old
         text = text.replace(old, new, 1)
     return text
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo site as the README's command builds it (the repository's mkdocs.yml,
+    strict), built once for the tests that read it; they only read it."""
+    from sites import build
+
+    out = tmp_path_factory.mktemp("demo") / "site"
+    done = build(
+        ROOT, "--strict", "--config-file", str(ROOT / "mkdocs.yml"), "--site-dir", str(out)
+    )
+    assert done.returncode == 0, done.stderr  # the demo builds strict, gate and all
+    return out

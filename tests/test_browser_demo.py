@@ -19,18 +19,12 @@ import pytest
 
 from browser import chromium, new_page, screenshot, serve
 
-from conftest import ROOT
-from sites import build
-
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("demo") / "site"
-    done = build(ROOT, "--config-file", str(ROOT / "mkdocs.yml"), "--site-dir", str(out))
-    assert done.returncode == 0, done.stderr
-    return out
+def site(demo_site: Path) -> Path:
+    return demo_site
 
 
 @pytest.fixture(scope="module")

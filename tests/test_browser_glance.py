@@ -22,7 +22,6 @@ from mkdocs_modelspec.capacity import gigabytes
 from mkdocs_modelspec.readiness import LEVEL_NAMES
 
 from conftest import ROOT
-from sites import build
 
 pytestmark = pytest.mark.browser
 
@@ -45,13 +44,8 @@ PAGES = [
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("glance") / "site"
-    done = build(
-        ROOT, "--strict", "--config-file", str(ROOT / "mkdocs.yml"), "--site-dir", str(out)
-    )
-    assert done.returncode == 0, done.stderr  # the demo builds strict, gate and all
-    return out
+def site(demo_site: Path) -> Path:
+    return demo_site  # built strict: the demo builds strict, gate and all
 
 
 @pytest.fixture(scope="module")

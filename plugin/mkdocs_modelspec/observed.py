@@ -328,10 +328,7 @@ class _Reader:
             )
             return
         self.out.files.append(shown)
-        context = display_path(os.path.dirname(path), self.base)
-        if os.path.isabs(context):  # outside the base folder: as the file is shown
-            context = posixpath.dirname(shown)
-        context = context or "."
+        context = posixpath.dirname(shown) or "."  # the folder, as the file is shown
         if path.lower().endswith(".json"):
             self._read_json(text, shown, context)
         else:
