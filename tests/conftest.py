@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -84,3 +85,20 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert done.returncode == 0, done.stderr  # the demo builds strict, gate and all
     return out
+
+
+_ROW = re.compile(r"<tr>(.*?)</tr>")
+_CELL = re.compile(r"<t[dh][^>]*>(.*?)</t[dh]>")
+_LINK = re.compile(r'<a href="([^"]*)">(.*?)</a>')
+
+
+def pipe_rows(page: str) -> str:
+    """A generated page with the rows of its HTML tables (``rendering/tables.py``)
+    written as Markdown table rows, links as ``[text](address)``: a row's cells
+    asserted as one line, whatever form the table takes."""
+
+    def row(match: re.Match[str]) -> str:
+        cells = [_LINK.sub(r"[\2](\1)", cell) for cell in _CELL.findall(match.group(1))]
+        return "\n| " + " | ".join(cells) + " |\n"
+
+    return _ROW.sub(row, page)

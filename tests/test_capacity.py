@@ -22,7 +22,7 @@ from mkdocs_modelspec.config import ModelSpecConfig
 from mkdocs_modelspec.loading import load_roots
 from mkdocs_modelspec.pages import Options, Site
 
-from conftest import FULL, spec_text
+from conftest import FULL, pipe_rows, spec_text
 from sites import build, make_site, read_page
 
 
@@ -280,14 +280,14 @@ SPECS = {
 
 
 def test_the_hardware_matrix_sums_memory_and_lists_unknown_types(tmp_path: Path) -> None:
-    hardware = site(tmp_path, SPECS)["models/hardware.md"]
+    hardware = pipe_rows(site(tmp_path, SPECS)["models/hardware.md"])
     # 2 x 80 GB per replica, 1 to 6 replicas.
     assert (
-        "| [big](big.md#hardware) | chat | 2 | 1 | 6 | 2 | 12 | 160 GB | 960 GB | 16 | 8,192 |"
+        "| [big](../big/#hardware) | chat | 2 | 1 | 6 | 2 | 12 | 160 GB | 960 GB | 16 | 8,192 |"
         in hardware
     )
     assert (
-        "| [odd](odd.md#hardware) | search | 2 | 1 | 6 | 2 | 12 | unknown | unknown |" in hardware
+        "| [odd](../odd/#hardware) | search | 2 | 1 | 6 | 2 | 12 | unknown | unknown |" in hardware
     )
     assert "Accelerator memory: unknown, <code>a100</code> has no memory figure." in hardware
     # Totals per team and per environment count accelerators per type, never added
@@ -317,9 +317,9 @@ def test_the_hardware_matrix_sums_memory_and_lists_unknown_types(tmp_path: Path)
     assert "| <code>gaudi3</code> | unknown type | [new](new.md#hardware) |" in unknown
     estimates = hardware.split("## Weight estimates")[1].split("## Teams")[0]
     assert "**estimates**" in estimates
-    assert "| [big](big.md#hardware) | 70B | bf16 | 140 GB | 160 GB | 88% | fits |" in estimates
+    assert "| [big](../big/#hardware) | 70B | bf16 | 140 GB | 160 GB | 88% | fits |" in estimates
     # 8b in bf16 is 16 GB on 2 x 24 GB.
-    assert "| [small](small.md#hardware) | 8B | bf16 | 16 GB | 48 GB | 33% | fits |" in estimates
+    assert "| [small](../small/#hardware) | 8B | bf16 | 16 GB | 48 GB | 33% | fits |" in estimates
 
 
 def test_a_site_option_gives_an_unknown_type_its_memory(tmp_path: Path) -> None:

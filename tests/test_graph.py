@@ -102,25 +102,60 @@ def test_a_split_graph_is_a_page_of_groups_each_drawn_on_its_own_page(site: Site
     split = Site(site.catalog, Options(graph_split_at=3))
     pages = {page.src_uri: page for page in split.pages()}
     index = pages["models/graph.md"].content
-    assert "[Team a](graph/1.md)" in index
-    assert "[Team b](graph/2.md)" in index
+    # Each group's page is named by the group, not by its place in the list: a new
+    # group leaves the other pages as they are (under mkdocs serve, not written again).
+    assert "[Team a](graph/team-a.md)" in index
+    assert "[Team b](graph/team-b.md)" in index
     assert "<svg" not in index
     assert "[c1](c1.md)" in index  # listed: no dependency either way
-    part = pages["models/graph/2.md"]
+    part = pages["models/graph/team-b.md"]
     assert part.title == "Team b"
     assert not part.listed  # reached from the graph page, not from the navigation
     assert "[dependency graph](../graph.md)" in part.content
     # Its drawing links to model pages one folder up.
     assert 'href="../../b1/"' in part.content
     assert 'href="../../a3/"' in part.content
-    assert "models/graph/3.md" not in pages
+    assert sorted(uri for uri in pages if uri.startswith("models/graph/")) == [
+        "models/graph/team-a.md",
+        "models/graph/team-b.md",
+    ]
     # A team too large for one drawing is drawn in numbered parts.
     parts = Site(site.catalog, Options(graph_split_at=2)).pages()
-    assert [p.title for p in parts if p.src_uri.startswith("models/graph/")] == [
-        "Team a (1 of 2)",
-        "Team a (2 of 2)",
-        "Team b",
+    assert [(p.src_uri, p.title) for p in parts if p.src_uri.startswith("models/graph/")] == [
+        ("models/graph/team-a-part-1.md", "Team a (1 of 2)"),
+        ("models/graph/team-a-part-2.md", "Team a (2 of 2)"),
+        ("models/graph/team-b.md", "Team b"),
     ]
     small = {page.src_uri for page in site.pages()}
     assert "models/graph.md" in small
     assert not any(uri.startswith("models/graph/") for uri in small)
+
+
+def test_a_new_group_leaves_the_other_parts_pages_as_they_were(
+    site: Site, write_spec: Callable[..., Path], tmp_path: Path
+) -> None:
+    # Under `mkdocs serve --dirty` a page is written again only when its text changes:
+    # with parts numbered by their place, one new team renumbered (and rewrote) them all.
+    before = {
+        p.src_uri: p.content
+        for p in Site(site.catalog, Options(graph_split_at=3)).pages()
+        if p.src_uri.startswith("models/graph/")
+    }
+    text = spec_text("a0", ("  name: a0", "  name: a0\n  labels:\n    team: a0-team"))
+    text += "  pipeline:\n    dependencies:\n"
+    text += "      - id: a1\n        role: input\n        specRef: ./a1.modelspec.yaml\n"
+    write_spec("a0.modelspec.yaml", text)
+    root = tmp_path / "specs"
+    grown = Site(
+        build_catalog(load_roots([root], base=tmp_path), [root]), Options(graph_split_at=3)
+    )
+    after = {p.src_uri: p.content for p in grown.pages() if p.src_uri.startswith("models/graph/")}
+    # The new team's part sits between the others; team b's page (which a0 does not
+    # touch) keeps its name and its text; team a's shows the new caller.
+    assert list(after) == [
+        "models/graph/team-a.md",
+        "models/graph/team-a0-team.md",
+        "models/graph/team-b.md",
+    ]
+    assert after["models/graph/team-b.md"] == before["models/graph/team-b.md"]
+    assert after["models/graph/team-a.md"] != before["models/graph/team-a.md"]

@@ -4,7 +4,10 @@ page's HTML, which stays the same, anchors included."""
 
 from __future__ import annotations
 
+import json
 import logging
+import posixpath
+import re
 from pathlib import Path
 
 import pytest
@@ -62,3 +65,55 @@ def test_a_page_is_the_same_with_its_blocks_set_aside(
     assert 'class="modelspec-source"' in page
     assert 'id="L18"' in page
     assert "data-modelspec-block" not in page
+
+
+def test_a_large_overview_page_holds_its_first_rows_and_its_data_file_the_others(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Past INLINE_ROWS rows a page's tables keep their first rows in the HTML and put
+    # the others in the page's data file: together, every row of every table, in order.
+    from mkdocs_modelspec.catalog import build_catalog
+    from mkdocs_modelspec.loading import load_roots
+    from mkdocs_modelspec.pages import Options, Site, data_file
+    from mkdocs_modelspec.rendering import tables
+
+    from conftest import pipe_rows
+
+    catalog = FIXTURES / "catalog"
+
+    def pages() -> dict[str, tuple[str, str | None]]:
+        site = Site(build_catalog(load_roots([catalog], base=FIXTURES), [catalog]), Options())
+        return {p.src_uri: (p.content, p.data) for p in site.pages()}
+
+    whole = pages()
+    assert all(data is None for _, data in whole.values())  # a few rows: all in the HTML
+    monkeypatch.setattr(tables, "INLINE_ROWS", 3)
+    monkeypatch.setattr(tables, "FIRST_ROWS", 1)
+    split = pages()
+    paged = [uri for uri, (_, data) in split.items() if data is not None]
+    assert sorted(paged) == ["models/governance.md", "models/ownership.md", "models/scorecards.md"]
+    for uri in paged:
+        content, data = split[uri]
+        rest = json.loads(data or "")["tables"]
+        address = posixpath.basename(data_file(uri))
+        assert f'data-rows="../{address}"' in content
+        shown = [_rows(table) for table in _TABLE.findall(content)]
+        every = [_rows(table) for table in _TABLE.findall(whole[uri][0])]
+        assert len(shown) == len(every) == len(rest)
+        for first, others, all_rows in zip(shown, rest, every, strict=True):
+            assert first + [pipe_rows(_tr(row)).strip() for row in others] == all_rows
+        assert "The first" in content  # what a reader without JavaScript is told
+
+
+_TABLE = re.compile(r'<div class="modelspec-rows"><table>.*?</table>')
+
+
+def _tr(cells: list[str]) -> str:
+    return "<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
+
+
+def _rows(table: str) -> list[str]:
+    from conftest import pipe_rows
+
+    body = table.split("<tbody>", 1)[1]
+    return [line.strip() for line in pipe_rows(body).split("\n") if line.startswith("|")]

@@ -30,7 +30,7 @@ from mkdocs_modelspec.readiness import (
     is_versioned,
 )
 
-from conftest import FULL, spec_text
+from conftest import FULL, pipe_rows, spec_text
 from sites import build, make_site, read_page
 
 VERSIONED = "s3://fixtures/chat/weights/v1.4.0/"
@@ -351,10 +351,10 @@ def test_pages_show_the_checks_the_level_and_the_gaps(tmp_path: Path) -> None:
     catalog = pages["models/index.md"]
     assert "[operable](chat.md#readiness)" in catalog
     assert "[declared](tiny.md#readiness)" in catalog
-    scorecards = pages["models/scorecards.md"]
+    scorecards = pipe_rows(pages["models/scorecards.md"])
     assert "**1 model** is below its required level" in scorecards
     assert (
-        "| [chat](chat.md#readiness) | fixtures | prod | operable | production-ready | <code>artifacts-versioned</code> |"
+        "| [chat](../chat/#readiness) | fixtures | prod | operable | production-ready | <code>artifacts-versioned</code> |"
         in scorecards
     )
     assert "| fixtures | 1 |  |  |  | 1 |  | 1 |" in scorecards  # levels per team

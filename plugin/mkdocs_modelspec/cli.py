@@ -508,6 +508,8 @@ def build_site(
     settings = site_options(
         options, prefix, directory_urls, str(path) if path is not None else None
     )
+    # The pages made here are built by another tool (generate, the Markdown extension).
+    settings.markdown_links = True
     if path is not None:
         from .pages import commit_url_of
 

@@ -45,6 +45,7 @@ from .names import shown, slugify
 from .observed import Observations
 from .readiness import Score, Settings, Subject, evaluate, exemptions
 from .rendering import ASSETS, environment, render
+from .rendering.tables import Tables
 from .views import ModelView, Sources, dependency, model_views
 from .views.changes import changes_page
 from .views.drift import drift_page, drift_section
@@ -152,6 +153,11 @@ class Options:
     commit hashes on the pages link there."""
     drift: DriftSettings = field(default_factory=DriftSettings)
     """How workloads are linked to specs, and when observed facts are stale."""
+    markdown_links: bool = False
+    """Whether the tables of the overview pages are Markdown with links to Markdown
+    files (``modelspec generate``: the tool that builds the pages resolves them, each
+    its own way) rather than HTML with links to the pages' addresses (the plugin:
+    MkDocs resolves no link in raw HTML)."""
 
 
 @dataclass
@@ -168,6 +174,15 @@ class Page:
     listed: bool = True
     """False for pages reached only from another generated page (the parts of a
     split dependency graph): they stay out of the navigation."""
+    data: str | None = None
+    """The page's data file (:func:`data_file`): the rows of its tables past the first
+    ones, on a page of many (``rendering/tables.py``)."""
+
+
+def data_file(src_uri: str) -> str:
+    """The path of a page's data file: ``models/governance.md`` ->
+    ``models/governance.rows.json``."""
+    return src_uri.removesuffix(".md") + ".rows.json"
 
 
 @dataclass(frozen=True)
@@ -605,8 +620,16 @@ class Site:
         if name == "graph.md":
             return self._graph_pages()
         if name:
-            text = render(self.env, _TEMPLATES[name], page=self._overview(name))
-            return [Page(self.prefix + name, _TITLES[name], text)]
+            # The page's data file, from the page (both in the generated folder).
+            data = posixpath.basename(data_file(name))
+            found = (
+                Tables(lambda v: v.page, markdown=True)
+                if self.options.markdown_links
+                else Tables(self._href, f"../{data}" if self.options.directory_urls else data)
+            )
+            text = render(self.env, _TEMPLATES[name], page=self._overview(name), tables=found)
+            text, rows = found.finish(text)
+            return [Page(self.prefix + name, _TITLES[name], text, data=rows)]
         return [self._model_content(view, backlinks) for view in self.views[start:stop]]
 
     def _graph_pages(self) -> list[Page]:
@@ -619,7 +642,7 @@ class Site:
         graphs = graph_page(
             self.views, self.catalog, self.by_spec, href, self.options.graph_split_at
         )
-        parts = [(f"graph/{i}.md", graph) for i, graph in enumerate(graphs.graphs, 1)]
+        parts = [(f"graph/{graph.name}.md", graph) for graph in graphs.graphs]
         pages = [
             Page(
                 self.prefix + "graph.md",
@@ -632,12 +655,10 @@ class Site:
                 Page(
                     self.prefix + path,
                     graph.title,
-                    render(
-                        self.env, "graph_part.md.jinja", graph=graph, number=i, total=len(parts)
-                    ),
+                    render(self.env, "graph_part.md.jinja", graph=graph),
                     listed=False,
                 )
-                for i, (path, graph) in enumerate(parts, 1)
+                for path, graph in parts
             ]
         return pages
 
@@ -756,10 +777,12 @@ class Site:
 
     # --- embeds ----------------------------------------------------------------
 
-    def embed(self, kind: str, args: Sequence[str], base: str) -> str:
+    def embed(self, kind: str, args: Sequence[str], base: str, deeper: bool = False) -> str:
         """The Markdown of an embed; raises ``ValueError`` with a message on a mistake.
 
-        ``base`` is the way from the embedding page to the generated folder.
+        ``base`` is the way from the embedding page to the generated folder; ``deeper``
+        says that the page's address is a folder below its file (``directory_urls``,
+        a page other than an index).
         """
         if kind in ("card", "section"):
             if not args:
@@ -795,9 +818,25 @@ class Site:
                     self.env, "embed_catalog.md.jinja", rows=rows, filters=shown, base=base
                 )
             groups = hardware_page(chosen).groups
-            return render(
-                self.env, "embed_hardware.md.jinja", groups=groups, filters=shown, base=base
+            # Links in the tables' HTML are not resolved by MkDocs: the address of each
+            # model's page from the embedding page's (``deeper``: that page's address
+            # is one folder below its file's, ``design/x/`` for ``design/x.md``).
+            if self.options.markdown_links:
+                found = Tables(lambda v: f"{base}{v.page}", markdown=True)
+            elif self.options.directory_urls:
+                up = "../" if deeper else ""
+                found = Tables(lambda v: f"{up}{base}{v.slug}/")
+            else:
+                found = Tables(lambda v: f"{base}{v.slug}.html")
+            text = render(
+                self.env,
+                "embed_hardware.md.jinja",
+                groups=groups,
+                filters=shown,
+                base=base,
+                tables=found,
             )
+            return found.finish(text)[0]
         raise ValueError(f"unknown embed modelspec:{kind} (card, section, catalog, hardware)")
 
 

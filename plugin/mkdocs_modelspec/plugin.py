@@ -47,12 +47,14 @@ from .pages import (
     RenderCache,
     Site,
     commit_url_of,
+    data_file,
     edit_path,
     normalise_prefix,
 )
 from .pages import Page as GeneratedPage
 from .readiness import Settings
 from .references import Mistake, rewrite_page, scan
+from .rendering import tables
 from .rendering.escape import html
 from .views import Sources
 from .views.scorecards import shortfalls
@@ -66,6 +68,7 @@ _H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 _BLOCKS: tuple[str, ...] = (
     '<div><details class="modelspec-source"',
     '<div class="modelspec-graph-block">',
+    tables.BLOCK,
 )
 _PLACEHOLDER = '<div data-modelspec-block="{}"></div>'
 _ID = re.compile(r'\sid="([^"]*)"')
@@ -111,8 +114,6 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
-        if self.serving and self.built == 1:
-            _settle()
         base = os.path.dirname(config.config_file_path or os.getcwd())
         self.roots = [os.path.normpath(os.path.join(base, d)) for d in self.config.specs_dir]
         for root in self.roots:
@@ -231,6 +232,9 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
             files.append(file)
             self.generated[page.src_uri] = page
             texts[page.src_uri] = page.content
+            if page.data is not None:  # the rows of its tables past the first ones
+                files.append(File.generated(config, data_file(page.src_uri), content=page.data))
+                texts[data_file(page.src_uri)] = page.data
         self.aside = aside
         for src_uri, text in site.files().items():
             if files.get_file_from_path(src_uri) is None:
@@ -384,6 +388,9 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
                 if os.path.exists(path):
                     server.watch(path)
             self.watch = _SpecsWatch(server, self.roots)
+            # The first build is over and no edit waits yet: the garbage collector's
+            # one long walk now, not in the first rebuild an author waits for.
+            _settle()
         return server
 
 
@@ -403,9 +410,9 @@ class _Compiled(jinja2.BytecodeCache):
 
 
 def _settle() -> None:
-    """Under `mkdocs serve`, once the first build is over: collect what it left, then
-    let the garbage collector leave alone what is left (the specs read, the pages
-    kept), which the rebuilds keep.
+    """Under `mkdocs serve`, once the first build is over (before the server starts):
+    collect what it left, then let the garbage collector leave alone what is left (the
+    specs read, the pages kept), which the rebuilds keep.
 
     Each rebuild makes enough new objects for one full collection, which walks every
     object: 2.5 seconds of a rebuild at 10,000 specs, most of them spent on objects

@@ -258,7 +258,9 @@ def rewrite_page(site: Site, markdown: str, src_uri: str) -> tuple[str, list[Mis
         target = posixpath.relpath(site.prefix + view.page, folder)
         return target + (f"#{section}" if section else "")
 
+    deeper = posixpath.basename(src_uri).lower() not in ("index.md", "readme.md")
+
     def embed(kind: str, words: tuple[str, ...]) -> str:
-        return site.embed(kind, words, "" if base == "./" else base)
+        return site.embed(kind, words, "" if base == "./" else base, deeper)
 
     return rewrite(markdown, resolve, embed)

@@ -21,7 +21,7 @@ from ..diagnostics import Diagnostic
 from ..readiness import AREA_TITLES, EXEMPT_ANNOTATION
 from ..views import plain_number
 from ..views.index import CATALOG_DATA, accelerator_text
-from . import svg
+from . import svg, tables
 from .escape import Md, code, escape_html, front_matter, href, html, md
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -80,6 +80,7 @@ def environment(custom_templates: str | Path | None = None) -> jinja2.Environmen
         models_list=models_list,
         scale=scale,
         not_counted=not_counted,
+        **tables.GLOBALS,
     )
     return env
 
@@ -122,12 +123,23 @@ def scale(total: int | None, missing: int, models: int, where: str, field: str) 
 
 
 @jinja2.pass_context
-def models_list(context: Any, views: Sequence[Any], fragment: str = "", inline: int = 3) -> Md:
+def models_list(
+    context: Any,
+    views: Sequence[Any],
+    fragment: str = "",
+    inline: int = 3,
+    at_most: int | None = None,
+) -> Md:
     """Links to models, for a table cell: a few in a row; more as a count that opens on
-    click (``12 models``), so a long list never stretches its row."""
-    links = ", ".join(link(context, v.name, v.page, fragment) for v in views)
+    click (``12 models``), so a long list never stretches its row. With ``at_most``, the
+    first of them and how many more (a page that listed each of 10,000 models under
+    each of a hundred rows weighed 70 MB)."""
+    shown = views if at_most is None else views[:at_most]
+    links = ", ".join(link(context, v.name, v.page, fragment) for v in shown)
     if len(views) <= inline:
         return Md(links or "—")
+    if len(shown) < len(views):
+        links += f" and {len(views) - len(shown):,} more"
     return Md(
         f'<details class="modelspec-list"><summary>{len(views):,} models</summary>{links}</details>'
     )
@@ -380,19 +392,26 @@ def table_tools(
     catalog: str | None = None,
     total: int | None = None,
     help: str | None = None,
+    rows_from: tuple[str | None, int, int] | None = None,
 ) -> Md:
     """A marker the site's script turns into sortable headers and, for tables of more
     than a few rows (or when ``rows`` is not given), a filter box. ``choices`` names a
     column whose values the script offers in a drop-down list (``Running``).
     ``catalog`` is the address of the catalog's data file (``views/index.py``): the
     script then sorts and filters every one of the ``total`` models from it, with a
-    drop-down per facet, and keeps the view in the page's address."""
+    drop-down per facet, and keeps the view in the page's address. ``rows_from``
+    (address, table number, rows): the table's other rows are in the page's data file
+    (``rendering/tables.py``), which the script adds."""
     show = "1" if rows is None or rows > FILTER_FROM else "0"
     pick = f' data-choices="{html(choices)}"' if choices else ""
     data = f' data-catalog="{html(catalog)}" data-total="{total or 0}"' if catalog else ""
     # How to use the controls the script adds (said by the script: without it there
     # are none).
     data += f' data-help="{html(help)}"' if help else ""
+    if rows_from is not None:
+        address, number, count = rows_from
+        data += f' data-rows="{html(address)}" data-table="{number}" data-total="{count}"'
+
     return block(
         f'<div class="modelspec-table-tools" data-filter="{show}"{pick}{data} '
         f'data-placeholder="{html(placeholder)}"></div>'

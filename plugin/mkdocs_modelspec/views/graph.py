@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ..catalog import Catalog
 from ..loading import SpecFile
 from ..rendering.svg import Edge, Node
-from . import ModelView, by_name, dependency
+from . import ModelView, by_name, dependency, slugify
 
 SPLIT_AT = 60
 
@@ -24,6 +24,10 @@ class Graph:
     title: str
     nodes: list[Node]
     edges: list[Edge]
+    name: str = ""
+    """The page name of a part of a split graph: from its group (its first model, or its
+    team), never its place in the list, so that a new group leaves the others' pages
+    as they are."""
 
     @property
     def groups(self) -> list[str]:
@@ -174,6 +178,7 @@ def graph_page(
                     by_spec,
                     href,
                     f"{by_spec[members[0]].name} and {len(members) - 1} connected models",
+                    name=by_spec[members[0]].slug,
                 )
             )
             continue
@@ -184,9 +189,22 @@ def graph_page(
             parts = -(-len(specs) // split_at)
             for part, start in enumerate(range(0, len(specs), split_at), 1):
                 title = f"Team {team}" if team is not None else "Models with no team"
-                title += f" ({part} of {parts})" if parts > 1 else ""
+                name = f"team-{slugify(team)}" if team is not None else "no-team"
+                if parts > 1:
+                    title += f" ({part} of {parts})"
+                    name += f"-part-{part}"
                 chunk = specs[start : start + split_at]
-                graphs.append(_subgraph(chunk, catalog, by_spec, href, title, outside=True))
+                graphs.append(
+                    _subgraph(chunk, catalog, by_spec, href, title, outside=True, name=name)
+                )
+    taken: set[str] = set()
+    for graph in graphs:
+        name, suffix = graph.name, 1
+        while name in taken:
+            suffix += 1
+            name = f"{graph.name}-{suffix}"
+        graph.name = name
+        taken.add(name)
     return GraphPage(graphs, sorted(standalone, key=lambda v: v.name.lower()), True)
 
 
@@ -198,6 +216,7 @@ def _subgraph(
     title: str,
     *,
     outside: bool = False,
+    name: str = "",
 ) -> Graph:
     """A graph of ``members``; with ``outside``, their links to other models as well."""
     nodes = [_node(by_spec[s], href) for s in members]
@@ -216,4 +235,4 @@ def _subgraph(
             if link.target is not None and link.target not in inside
         }
         nodes += [_node(by_spec[s], href) for s in _by_name_specs(targets | callers, by_spec)]
-    return Graph(title, nodes + missing, edges)  # each missing node has its edge
+    return Graph(title, nodes + missing, edges, name)  # each missing node has its edge

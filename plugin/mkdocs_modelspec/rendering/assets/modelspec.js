@@ -7,6 +7,9 @@
      word); data-choices="Column" adds a drop-down of that column's values. Large tables
      show their first rows and a button for more: a browser lays out a 10,000-row table
      in seconds, 500 rows at once in a blink.
+   - A table of a large overview page has its first rows in the HTML; its marker names
+     the page's data file (data-rows) and its place in it (data-table): the script adds
+     the other rows, built from that file's HTML cells (the plugin escaped every value).
    - The catalog's marker names a data file (data-catalog): the script sorts and filters
      every model from it (the page's HTML holds the first rows), with a drop-down per
      facet, and keeps the view in the page's address (?team=search&q=nvidia&sort=-level)
@@ -148,6 +151,7 @@
       self.render();
     });
     this.cells = values;
+    this.choiceColumn = column;
     marker.appendChild(select);
   };
 
@@ -169,8 +173,34 @@
     this.more.textContent = "Show " + Math.min(hidden, PAGE * 4) + " more (" + hidden + " not shown)";
   };
 
-  Sortable.prototype.sort = function (column, header) {
-    var ascending = header.getAttribute("aria-sort") !== "ascending";
+  /* The rows of the page's data file past the first ones (cells: HTML), added. */
+  Sortable.prototype.add = function (cells) {
+    var aligns = Array.prototype.map.call(this.table.tHead.rows[0].cells, function (th) {
+      return th.style.textAlign ? ' style="text-align: ' + th.style.textAlign + ';"' : "";
+    });
+    var holder = document.createElement("tbody");
+    holder.innerHTML = cells.map(function (row) {
+      return "<tr>" + row.map(function (cell, i) { return "<td" + aligns[i] + ">" + cell + "</td>"; }).join("") + "</tr>";
+    }).join("");
+    var self = this, added = Array.prototype.slice.call(holder.rows);
+    added.forEach(function (row) {
+      self.index.set(row, self.rows.length);
+      self.rows.push(row);
+      self.texts.push(row.textContent.toLowerCase());
+      if (self.cells) self.cells.push(row.cells[self.choiceColumn] ? row.cells[self.choiceColumn].textContent.trim() : "");
+    });
+    this.total = this.rows.length;
+    this.keys = {};
+    var sorted = this.table.tHead.querySelector("th[aria-sort]");
+    if (sorted) {
+      this.sort(sorted.cellIndex, sorted, sorted.getAttribute("aria-sort") === "ascending");
+    } else {
+      this.render();
+    }
+  };
+
+  Sortable.prototype.sort = function (column, header, keep) {
+    var ascending = keep !== undefined ? keep : header.getAttribute("aria-sort") !== "ascending";
     var keys = this.keys[column];
     if (!keys) {
       var texts = this.rows.map(function (row) {
@@ -428,6 +458,8 @@
 
   /* --- wiring ------------------------------------------------------------------------- */
 
+  var fetched = {}; /* a page's data file, read once for all its tables */
+
   function enhance(marker) {
     if (marker.getAttribute("data-ready")) return;
     var table = tableAfter(marker);
@@ -436,6 +468,21 @@
     table.setAttribute("data-modelspec-sortable", ""); /* not a class: Material styles table:not([class]) */
     hintScroll(table);
     var source = marker.getAttribute("data-catalog");
+    var rows = marker.getAttribute("data-rows");
+    if (rows) {
+      var sortable = new Sortable(marker, table);
+      fetched[rows] = fetched[rows] || fetch(rows).then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.json();
+      });
+      fetched[rows].then(function (data) {
+        sortable.add(data.tables[+marker.getAttribute("data-table")] || []);
+        var block = table.closest(".modelspec-rows"); /* (themes wrap the table) */
+        var note = block && block.querySelector(".modelspec-rows-note");
+        if (note) note.remove();
+      }).catch(function () {}); /* (a page opened from disk: the first rows and the note) */
+      return;
+    }
     if (!source) {
       new Sortable(marker, table);
       return;
