@@ -140,6 +140,38 @@ def test_every_other_generated_page_is_inert(site: Path, base_url: str, tab: Tab
         assert tab.visit(base_url + url, "page-" + url) == [], url
 
 
+@pytest.fixture(scope="module")
+def paged_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same catalog with every table of the overview pages split as a large page's
+    are: the first row in the HTML, the others in the page's data file, which the site's
+    script inserts."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    from mkdocs_modelspec.rendering import tables
+
+    root = make_site(tmp_path_factory.mktemp("hostile-paged"), SPECS, theme="material")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tables, "INLINE_ROWS", 1)
+        patch.setattr(tables, "FIRST_ROWS", 1)
+        patch.setenv("NO_MKDOCS_2_WARNING", "1")
+        mkdocs_build(load_config(str(root / "mkdocs.yml")))
+    return root / "site"
+
+
+@pytest.mark.parametrize("which", ["governance", "ownership", "scorecards"])
+def test_no_payload_runs_in_the_rows_a_script_adds(paged_site: Path, tab: Tab, which: str) -> None:
+    # The payloads are in the rows the data file holds (escaped), not only in the HTML.
+    assert "pwned" in (paged_site / f"models/{which}.rows.json").read_text()
+    with serve(paged_site) as url:
+        found = tab.visit(url + f"models/{which}/", f"paged-{which}")
+        # The rows were added (the note of each split table is gone), and show the
+        # payload as text.
+        tab.page.wait_for_function("!document.querySelector('.modelspec-rows-note')")
+        assert tab.page.evaluate(FIND_ACTIVE_CONTENT) == found == []
+        assert HOSTILE in tab.page.locator("article").inner_text()
+
+
 def test_the_check_sees_a_payload_that_runs(site: Path, base_url: str, tab: Tab) -> None:
     """The payloads do run when they reach a page unescaped, and the check sees them:
     the tests above cannot pass by looking in the wrong place."""
