@@ -29,6 +29,7 @@ from mkdocs_modelspec import pages as generation
 from mkdocs_modelspec.catalog import build_catalog
 from mkdocs_modelspec.loading import load_roots
 from mkdocs_modelspec.pages import Options, RenderCache, Site
+from mkdocs_modelspec.rendering import tables
 from serving import Served, clean_build, differences, modification_times, snapshot, written_since
 from test_hostile_serve import Server
 
@@ -179,12 +180,22 @@ def pages(files: dict[str, bytes]) -> set[str]:
 
 
 @pytest.mark.parametrize(
-    ("theme", "nav_models", "seed"),
-    [("mkdocs", False, 1), ("material", True, 2)],
+    ("theme", "nav_models", "seed", "inline_rows"),
+    # The third: the overview pages' tables split past 8 rows, so that edits move pages
+    # across the line (their data files come and go).
+    [("mkdocs", False, 1, None), ("material", True, 2, None), ("material", False, 3, 8)],
 )
 def test_the_served_site_is_a_clean_build_after_every_edit(
-    tmp_path: Path, theme: str, nav_models: bool, seed: int
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    theme: str,
+    nav_models: bool,
+    seed: int,
+    inline_rows: int | None,
 ) -> None:
+    if inline_rows is not None:
+        monkeypatch.setattr(tables, "INLINE_ROWS", inline_rows)
+        monkeypatch.setattr(tables, "FIRST_ROWS", 1)
     rng = random.Random(seed)
     project = Project(tmp_path / "project", theme=theme, nav_models=nav_models)
     kinds = ["value", "team", "rename", "add", "delete", "break", "repair", "page"]
@@ -193,11 +204,13 @@ def test_the_served_site_is_a_clean_build_after_every_edit(
     served = Served(project.root, tmp_path / "served")
     served.rebuild()
     before = snapshot(served.site)
+    data_files: set[frozenset[str]] = set()
     for step, kind in enumerate(edits, 1):
         times = modification_times(served.site)
         done = project.edit(kind, rng)
         served.rebuild()
         now = snapshot(served.site)
+        data_files.add(frozenset(p for p in now if p.endswith(".rows.json")))
         clean_build(project.root, tmp_path / "clean")
         clean = snapshot(tmp_path / "clean")
         assert differences(now, clean) == [], f"after edit {step}: {done}\n{first_diff(now, clean)}"
@@ -207,6 +220,8 @@ def test_the_served_site_is_a_clean_build_after_every_edit(
             written = written_since(served.site, times) & pages(now)
             assert written == changed, f"after edit {step}: {done}"
         before = now
+    if inline_rows is not None:  # data files came and went along the way
+        assert len(data_files) > 1, data_files
 
 
 def test_a_value_edit_renders_and_writes_only_the_pages_that_show_it(tmp_path: Path) -> None:
