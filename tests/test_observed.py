@@ -151,6 +151,40 @@ def test_objects_without_a_workload_id_are_skipped_and_named(tmp_path: Path) -> 
     assert "objects[0]" in diagnostic.message
 
 
+def test_an_older_fact_key_is_read_only_when_the_newer_one_is_absent(tmp_path: Path) -> None:
+    def fact(value: object) -> dict[str, object]:
+        return {"value": value, "dataConfidence": "high"}
+
+    objects = [
+        {"workloadId": "ns/a/deployment/old", "facts": {"runtime.dtype": fact("float16")}},
+        {  # the newer key wins, wherever it is written in the map
+            "workloadId": "ns/a/deployment/both",
+            "facts": {"runtime.dtype": fact("float16"), "vllm.dtype": fact("bfloat16")},
+        },
+        {  # the newer key's value cannot be shown: the older key does not stand in for it
+            "workloadId": "ns/a/deployment/odd",
+            "facts": {"vllm.dtype": fact({"a": 1}), "runtime.dtype": fact("float16")},
+        },
+    ]
+    bundle = {"schemaVersion": "piqc-scan.v0.1", "objects": objects}
+    observations = read(tmp_path, {"scan.json": json.dumps(bundle)})
+    found = {w.name: w.fact("dtype") for w in observations.workloads}
+    assert (found["old"].value, found["old"].origin) == ("float16", "runtime.dtype")
+    assert (found["both"].value, found["both"].origin) == ("bfloat16", "vllm.dtype")
+    assert found["odd"] is None
+
+
+def test_json_the_fast_reader_refuses_is_read_as_json_allows(tmp_path: Path) -> None:
+    # A lone surrogate escape is valid JSON that pydantic's reader refuses.
+    text = (
+        '{"schemaVersion": "piqc-scan.v0.1", "objects": [{"workloadId": "ns/a/deployment/b",'
+        ' "facts": {"model.name": {"value": "org/m\\ud800"}}}]}'
+    )
+    observations = read(tmp_path, {"scan.json": text})
+    assert observations.diagnostics == []
+    assert only(observations).value("modelId") == "org/m\ud800"
+
+
 def test_a_50_mb_bundle_is_refused_without_being_read(tmp_path: Path) -> None:
     padding = "x" * (50 * 1024 * 1024)
     bundle = '{"schemaVersion": "piqc-scan.v0.1", "notes": ["' + padding + '"], "objects": []}'
@@ -253,6 +287,12 @@ spec:
     assert workload.value("autoscaling") is True
     assert workload.value("autoscalingMetric") == "cpu"
     assert "replicas" not in workload.facts  # the autoscaler decides
+
+
+def test_a_list_item_whose_kind_is_not_text_is_skipped(tmp_path: Path) -> None:
+    text = "apiVersion: v1\nkind: List\nitems:\n  - kind: [Deployment]\n  - kind: {a: 1}\n"
+    observations = read(tmp_path, {"list.yaml": text})
+    assert (observations.workloads, observations.diagnostics) == ([], [])
 
 
 def test_a_leader_worker_set_counts_the_accelerators_of_its_group(tmp_path: Path) -> None:
