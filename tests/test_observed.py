@@ -289,6 +289,35 @@ spec:
     assert "replicas" not in workload.facts  # the autoscaler decides
 
 
+def test_facts_of_a_list_item_point_at_its_own_lines(tmp_path: Path) -> None:
+    item = """\
+  - kind: Deployment
+    metadata: {{name: {name}}}
+    spec:
+      replicas: {replicas}
+      template:
+        spec:
+          containers:
+            - image: vllm/vllm-openai:v0.8.5
+              args: [--max-model-len=8192]
+"""
+    text = (
+        "apiVersion: v1\nkind: List\nitems:\n"
+        + item.format(name="first", replicas=2)
+        + "  - kind: [Deployment]\n"  # skipped: no crash, nothing read
+        + item.format(name="second", replicas=3)
+    )
+    observations = read(tmp_path, {"list.yaml": text})
+    assert observations.diagnostics == []
+    first, second = observations.workloads
+    assert (first.line, first.fact("replicas").line, first.fact("maxModelLen").line) == (4, 7, 12)
+    assert (second.line, second.fact("replicas").line, second.fact("maxModelLen").line) == (
+        14,
+        17,
+        22,
+    )
+
+
 def test_a_list_item_whose_kind_is_not_text_is_skipped(tmp_path: Path) -> None:
     text = "apiVersion: v1\nkind: List\nitems:\n  - kind: [Deployment]\n  - kind: {a: 1}\n"
     observations = read(tmp_path, {"list.yaml": text})

@@ -367,7 +367,7 @@ class _Reader:
                     return
                 # `kubectl get -o yaml`: the items are in order, one after the other,
                 # from the `items` key on (a List's own `kind` may be written before).
-                cursor = 0
+                cursor = doc.after("items")
                 for item in items:
                     at = doc.after("kind", cursor) if isinstance(item, dict) else cursor
                     self._object(item, doc.sub(at), shown, context)
