@@ -151,6 +151,40 @@ def test_objects_without_a_workload_id_are_skipped_and_named(tmp_path: Path) -> 
     assert "objects[0]" in diagnostic.message
 
 
+def test_an_older_fact_key_is_read_only_when_the_newer_one_is_absent(tmp_path: Path) -> None:
+    def fact(value: object) -> dict[str, object]:
+        return {"value": value, "dataConfidence": "high"}
+
+    objects = [
+        {"workloadId": "ns/a/deployment/old", "facts": {"runtime.dtype": fact("float16")}},
+        {  # the newer key wins, wherever it is written in the map
+            "workloadId": "ns/a/deployment/both",
+            "facts": {"runtime.dtype": fact("float16"), "vllm.dtype": fact("bfloat16")},
+        },
+        {  # the newer key's value cannot be shown: the older key does not stand in for it
+            "workloadId": "ns/a/deployment/odd",
+            "facts": {"vllm.dtype": fact({"a": 1}), "runtime.dtype": fact("float16")},
+        },
+    ]
+    bundle = {"schemaVersion": "piqc-scan.v0.1", "objects": objects}
+    observations = read(tmp_path, {"scan.json": json.dumps(bundle)})
+    found = {w.name: w.fact("dtype") for w in observations.workloads}
+    assert (found["old"].value, found["old"].origin) == ("float16", "runtime.dtype")
+    assert (found["both"].value, found["both"].origin) == ("bfloat16", "vllm.dtype")
+    assert found["odd"] is None
+
+
+def test_json_the_fast_reader_refuses_is_read_as_json_allows(tmp_path: Path) -> None:
+    # A lone surrogate escape is valid JSON that pydantic's reader refuses.
+    text = (
+        '{"schemaVersion": "piqc-scan.v0.1", "objects": [{"workloadId": "ns/a/deployment/b",'
+        ' "facts": {"model.name": {"value": "org/m\\ud800"}}}]}'
+    )
+    observations = read(tmp_path, {"scan.json": text})
+    assert observations.diagnostics == []
+    assert only(observations).value("modelId") == "org/m\ud800"
+
+
 def test_a_50_mb_bundle_is_refused_without_being_read(tmp_path: Path) -> None:
     padding = "x" * (50 * 1024 * 1024)
     bundle = '{"schemaVersion": "piqc-scan.v0.1", "notes": ["' + padding + '"], "objects": []}'
@@ -253,6 +287,41 @@ spec:
     assert workload.value("autoscaling") is True
     assert workload.value("autoscalingMetric") == "cpu"
     assert "replicas" not in workload.facts  # the autoscaler decides
+
+
+def test_facts_of_a_list_item_point_at_its_own_lines(tmp_path: Path) -> None:
+    item = """\
+  - kind: Deployment
+    metadata: {{name: {name}}}
+    spec:
+      replicas: {replicas}
+      template:
+        spec:
+          containers:
+            - image: vllm/vllm-openai:v0.8.5
+              args: [--max-model-len=8192]
+"""
+    text = (
+        "apiVersion: v1\nkind: List\nitems:\n"
+        + item.format(name="first", replicas=2)
+        + "  - kind: [Deployment]\n"  # skipped: no crash, nothing read
+        + item.format(name="second", replicas=3)
+    )
+    observations = read(tmp_path, {"list.yaml": text})
+    assert observations.diagnostics == []
+    first, second = observations.workloads
+    assert (first.line, first.fact("replicas").line, first.fact("maxModelLen").line) == (4, 7, 12)
+    assert (second.line, second.fact("replicas").line, second.fact("maxModelLen").line) == (
+        14,
+        17,
+        22,
+    )
+
+
+def test_a_list_item_whose_kind_is_not_text_is_skipped(tmp_path: Path) -> None:
+    text = "apiVersion: v1\nkind: List\nitems:\n  - kind: [Deployment]\n  - kind: {a: 1}\n"
+    observations = read(tmp_path, {"list.yaml": text})
+    assert (observations.workloads, observations.diagnostics) == ([], [])
 
 
 def test_a_leader_worker_set_counts_the_accelerators_of_its_group(tmp_path: Path) -> None:

@@ -367,18 +367,27 @@ def _compare(
     table: Accelerators,
     stale: _Staleness,
 ) -> WorkloadDrift:
-    rows = [
-        row
-        for compare_field in _COMPARISONS
-        if (row := compare_field(data, workload, table)) is not None
-    ]
+    rows = []
     stale_any = False
-    for row in rows:
-        row.stale = stale(row.fact)
-        stale_any |= row.stale
+    known = stale.known
+    for compare_field in _COMPARISONS:
+        row = compare_field(data, workload, table)
+        if row is None:
+            continue
+        rows.append(row)
+        # Whether its fact is stale: answered once per distinct time (a scan writes few).
+        fact = row.fact
+        when = fact.observed_at if fact is not None else None
+        if when is not None:
+            old = known.get(when)
+            if old is None:
+                old = stale.decide(when)
+            if old:
+                row.stale = stale_any = True
     load = []
+    facts = workload.facts
     for label, key, unit in LOAD:
-        fact = workload.facts.get(key)
+        fact = facts.get(key)
         if fact is None or not _finite(fact.value):
             continue
         load.append(Measure(label, fact.value, data.get(key), unit, fact, stale(fact)))
@@ -398,10 +407,12 @@ class _Staleness:
         if when is None:
             return False
         found = self.known.get(when)
-        if found is None:
-            moment = parse_time(when)
-            found = moment is not None and (self.now - moment).total_seconds() > self.limit
-            self.known[when] = found
+        return self.decide(when) if found is None else found
+
+    def decide(self, when: str) -> bool:
+        moment = parse_time(when)
+        found = moment is not None and (self.now - moment).total_seconds() > self.limit
+        self.known[when] = found
         return found
 
 
