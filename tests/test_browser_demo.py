@@ -67,7 +67,15 @@ def search(page: Any, base_url: str, query: str) -> list[str]:
     page.locator("input.md-search__input").press_sequentially(query)  # typed, key by key
     results = page.locator(".md-search-result__list a.md-search-result__link")
     results.first.wait_for()
-    hrefs = results.evaluate_all("links => links.map(a => a.href)")
+    # Each key typed starts a search in the worker: the results of the whole query are
+    # the ones that stay (the first shown can be those of its first letters).
+    hrefs: list[str] = []
+    for _ in range(50):
+        page.wait_for_timeout(200)
+        now = results.evaluate_all("links => links.map(a => a.href)")
+        if now and now == hrefs:
+            break
+        hrefs = now
     return [re.split("[?#]", h.removeprefix(base_url))[0] for h in hrefs]
 
 
