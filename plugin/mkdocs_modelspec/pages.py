@@ -233,6 +233,8 @@ class RenderCache:
     its page (which cover the entry's)."""
     downloads: dict[str, str] = field(default_factory=dict)
     """Each spec's JSON download, by spec text."""
+    graphs: dict[str, tuple[Any, Page]] = field(default_factory=dict)
+    """Each part of a split dependency graph, by page, with the graph it draws."""
 
 
 def _template_files(folder: str | None) -> tuple[tuple[str, int, int], ...] | None:
@@ -491,7 +493,7 @@ class Site:
         settings = (self.options, _template_files(self.options.custom_templates))
         if cache.settings != settings:
             cache.settings, cache.models, cache.overviews = settings, {}, {}
-            cache.env, cache.inputs, cache.entries = self.env, {}, {}
+            cache.env, cache.inputs, cache.entries, cache.graphs = self.env, {}, {}, {}
         self.env = cache.env  # its templates compiled once
         for view in self.views:  # the numbers as written, read once per spec text
             numbers = cache.written.get(view.spec.source or "")
@@ -634,7 +636,7 @@ class Site:
 
     def _graph_pages(self) -> list[Page]:
         """The dependency graph page; past the split size, a page listing the groups
-        of connected models, each drawn on a page of its own (``graph/N.md``): one page
+        of connected models, each drawn on a page of its own (``graph/NAME.md``): one page
         of hundreds of drawings is more than a browser opens."""
         # A part's page is one folder deeper than the model pages its nodes link to.
         deeper = splits(len(self.views), self.options.graph_split_at)
@@ -650,16 +652,21 @@ class Site:
                 render(self.env, "graph.md.jinja", page=graphs, parts=parts),
             )
         ]
-        if graphs.split:
-            pages += [
-                Page(
-                    self.prefix + path,
-                    graph.title,
-                    render(self.env, "graph_part.md.jinja", graph=graph),
-                    listed=False,
-                )
-                for path, graph in parts
-            ]
+        if not graphs.split:
+            return pages
+        # Under mkdocs serve, a part whose drawing did not change is not drawn again
+        # (an edit changes the parts that show the model, not the hundreds of others).
+        kept = self.cache.graphs if self.cache is not None else {}
+        made: dict[str, tuple[Any, Page]] = {}
+        for path, graph in parts:
+            known = kept.get(path)
+            if known is None or known[0] != graph:
+                text = render(self.env, "graph_part.md.jinja", graph=graph)
+                known = (graph, Page(self.prefix + path, graph.title, text, listed=False))
+            made[path] = known
+            pages.append(known[1])
+        if self.cache is not None:
+            self.cache.graphs = made
         return pages
 
     def _overview(self, name: str) -> Any:
