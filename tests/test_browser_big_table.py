@@ -18,14 +18,13 @@ pytestmark = pytest.mark.browser
 ROWS = 1200
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("big")
+def _built(root: Path, docs: dict[str, str]) -> Path:
+    """A Material site of ``docs`` (file name: text) with the plugin's script and
+    styles."""
     (root / "docs" / "assets").mkdir(parents=True)
     shutil.copytree(ASSETS, root / "docs" / "assets" / "modelspec")
-    lines = ["# Big", "", table_tools("Filter", rows=ROWS), "", "| Name | Size |", "| --- | ---: |"]
-    lines += [f"| row-{i:04d} | {i * 7 % 1000} |" for i in range(ROWS)]
-    (root / "docs" / "index.md").write_text("\n".join(lines) + "\n")
+    for name, text in docs.items():
+        (root / "docs" / name).write_text(text)
     (root / "mkdocs.yml").write_text(
         "site_name: Big\ntheme:\n  name: material\n  font: false\n"
         "extra_css: [assets/modelspec/modelspec.css]\n"
@@ -34,6 +33,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     done = build(root)
     assert done.returncode == 0, done.stderr
     return root / "site"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    lines = ["# Big", "", table_tools("Filter", rows=ROWS), "", "| Name | Size |", "| --- | ---: |"]
+    lines += [f"| row-{i:04d} | {i * 7 % 1000} |" for i in range(ROWS)]
+    return _built(tmp_path_factory.mktemp("big"), {"index.md": "\n".join(lines) + "\n"})
 
 
 def shown(page) -> list[str]:
@@ -83,24 +89,12 @@ def test_filter_and_sort_reach_every_row(site: Path) -> None:
 def paged(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A page made as the plugin makes its large overview pages: two tables (a row per
     model) with their first rows in the HTML and the others in the page's data file."""
-    root = tmp_path_factory.mktemp("paged")
-    (root / "docs" / "assets").mkdir(parents=True)
-    shutil.copytree(ASSETS, root / "docs" / "assets" / "modelspec")
     tables = Tables(lambda name: f"{name}/", "rows.json")
     sizes = Table(("Name", ">Size"), [[f"row-{i:04d}", f"{i * 7 % 1000:,}"] for i in range(ROWS)])
     names = Table(("Name",), [[f"other-{i:04d}"] for i in range(ROWS // 2)])
     text, data = tables.finish(f"# Paged\n\n{tables.place(sizes)}\n\n{tables.place(names)}\n")
     assert data is not None
-    (root / "docs" / "index.md").write_text(text)
-    (root / "docs" / "rows.json").write_text(data)
-    (root / "mkdocs.yml").write_text(
-        "site_name: Paged\ntheme:\n  name: material\n  font: false\n"
-        "extra_css: [assets/modelspec/modelspec.css]\n"
-        "extra_javascript: [assets/modelspec/modelspec.js]\n"
-    )
-    done = build(root)
-    assert done.returncode == 0, done.stderr
-    return root / "site"
+    return _built(tmp_path_factory.mktemp("paged"), {"index.md": text, "rows.json": data})
 
 
 def test_a_large_page_adds_the_rows_of_its_data_file(paged: Path) -> None:
