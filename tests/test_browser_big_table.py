@@ -120,6 +120,9 @@ def test_a_large_page_adds_the_rows_of_its_data_file(paged: Path) -> None:
             "row-1199"
         ]
         page.locator(".modelspec-filter").first.fill("")
+        page.wait_for_function(  # the filter applies 80 ms after the last key
+            f"document.querySelector('.modelspec-count').textContent === '{ROWS:,} rows'"
+        )
         size = page.locator("table").first.locator("th").nth(1)
         size.click()
         size.click()  # descending
