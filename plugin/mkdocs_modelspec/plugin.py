@@ -66,8 +66,8 @@ _H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 #: is one line of the Markdown. MkDocs gets a placeholder for each, put back into the
 #: page's HTML (see ``_set_aside``).
 _BLOCKS: tuple[str, ...] = (
-    '<div><details class="modelspec-source"',
-    '<div class="modelspec-graph-block">',
+    '<div data-search-exclude><details class="modelspec-source"',
+    '<div class="modelspec-graph-block" data-search-exclude>',
     tables.BLOCK,
 )
 _PLACEHOLDER = '<div data-modelspec-block="{}"></div>'

@@ -506,14 +506,16 @@ def source_listing(lines: Sequence[str], path: str, marked: Iterable[int] = ()) 
     # Folded away unless a line is marked: a reader with a problem to fix needs the
     # listing; one who reads the page needs the sections above it.
     count = f"{len(lines):,} line{'s' * (len(lines) != 1)}"
+    # Out of the search index (Material's data-search-exclude): every value is in the
+    # page's tables already, and the listings were a third of the index.
     return block(
-        f'<details class="modelspec-source"{" open" if marked else ""}>'
+        f'<div data-search-exclude><details class="modelspec-source"{" open" if marked else ""}>'
         f'<summary class="modelspec-source-path">{html(path)} ({count})</summary>'
         f'<div class="modelspec-listing"><pre class="modelspec-gutter" aria-hidden="true">'
         f"{gutter}</pre>"
         # One wrapper span: Material lays out code blocks as a grid of their children.
         f'<pre><code><span class="modelspec-lines">{"&#10;".join(rows)}</span></code></pre>'
-        "</div></details>"
+        "</div></details></div>"
     )
 
 
@@ -523,8 +525,10 @@ def graph_block(graph: Any) -> Md:
         return Md("")
     drawing = svg.graph(graph.nodes, graph.edges, graph.title)
     source = html(svg.mermaid(graph.nodes, graph.edges)).replace("\n", "&#10;")
+    # Out of the search index: the drawing's names are the page's links already.
     return block(
-        f'<div class="modelspec-graph-block"><div class="modelspec-graph-box">{drawing}</div>'
+        f'<div class="modelspec-graph-block" data-search-exclude>'
+        f'<div class="modelspec-graph-box">{drawing}</div>'
         f"{svg.legend(graph.groups)}"
         f'<details class="modelspec-mermaid"><summary>Mermaid source</summary>'
         f'<pre><code><span class="modelspec-lines">{source}</span></code></pre></details></div>'
