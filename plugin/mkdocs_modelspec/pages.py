@@ -53,7 +53,7 @@ from .views.fields import declared_paths, fields_page
 from .views.governance import governance_page
 from .views.graph import SPLIT_AT, graph_page, neighbourhood, splits
 from .views.hardware import hardware_page, type_key
-from .views.index import CATALOG_DATA, catalog_data, catalog_page
+from .views.index import CATALOG_DATA, catalog_data, catalog_page, catalog_row
 from .views.model import SECTIONS, model_page
 from .views.ownership import ownership_page
 from .views.problems import problems_page
@@ -235,6 +235,8 @@ class RenderCache:
     """Each spec's JSON download, by spec text."""
     graphs: dict[str, tuple[Any, Page]] = field(default_factory=dict)
     """Each part of a split dependency graph, by page, with the graph it draws."""
+    rows: dict[str, tuple[Any, list[Any]]] = field(default_factory=dict)
+    """Each model's row of the catalog's data file, by page, with its page's inputs."""
 
 
 def _template_files(folder: str | None) -> tuple[tuple[str, int, int], ...] | None:
@@ -494,6 +496,7 @@ class Site:
         if cache.settings != settings:
             cache.settings, cache.models, cache.overviews = settings, {}, {}
             cache.env, cache.inputs, cache.entries, cache.graphs = self.env, {}, {}, {}
+            cache.rows = {}
         self.env = cache.env  # its templates compiled once
         for view in self.views:  # the numbers as written, read once per spec text
             numbers = cache.written.get(view.spec.source or "")
@@ -729,14 +732,7 @@ class Site:
         }
         # The catalog's data, for its script: every row, sorted and filtered in the
         # browser (the page's HTML holds the first ones).
-        out[self.prefix + CATALOG_DATA] = to_json(
-            catalog_data(
-                self.views,
-                (lambda v: f"{v.slug}/")
-                if self.options.directory_urls
-                else (lambda v: f"{v.slug}.html"),
-            )
-        )
+        out[self.prefix + CATALOG_DATA] = to_json(self._catalog_data())
         # Under mkdocs serve, each spec's JSON is kept by its text for the next build.
         kept = self.cache.downloads if self.cache is not None else {}
         made: dict[str, str] = {}
@@ -771,6 +767,29 @@ class Site:
         return models_json(
             catalog_document(self, models=[]), [text for _, text in entries.values()]
         )
+
+    def _catalog_data(self) -> dict[str, Any]:
+        """The catalog's data file; under ``mkdocs serve``, a model's row is made again
+        only when its page's inputs (which cover the row's) changed."""
+
+        def href(view: ModelView) -> str:
+            return f"{view.slug}/" if self.options.directory_urls else f"{view.slug}.html"
+
+        cache, keys = self.cache, self._keys
+        if cache is None or keys is None:
+            return catalog_data(self.views, href)
+        rows: dict[str, tuple[Any, list[Any]]] = {}
+
+        def row(view: ModelView) -> list[Any]:
+            known, key = cache.rows.get(view.page), keys[view.page]
+            if known is None or (known[0] is not key and known[0] != key):
+                known = (key, catalog_row(view, href))
+            rows[view.page] = known
+            return known[1]
+
+        found = catalog_data(self.views, href, row)
+        cache.rows = rows
+        return found
 
     def _json_download(self, view: ModelView, kept: Mapping[str, str]) -> str:
         """A spec's data as JSON; ``kept``: those of the last build, by spec text."""

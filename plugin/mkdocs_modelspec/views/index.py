@@ -32,6 +32,7 @@ COLUMNS = (
     "running",
     "problems",
 )
+_LEVELS = tuple(level.name for level in LEVELS)
 #: The facets offered beside the free text: (column, label).
 FACETS = (
     ("team", "Team"),
@@ -90,37 +91,41 @@ def accelerator_text(view: ModelView) -> str | None:
     return f"{named} × {count}" if count is not None else named
 
 
-def catalog_data(views: list[ModelView], href: Callable[[ModelView], str]) -> dict[str, Any]:
+def catalog_row(view: ModelView, href: Callable[[ModelView], str]) -> list[Any]:
+    """One model's row of the catalog's data file (the columns of :data:`COLUMNS`)."""
+    score = view.score
+    rank = _LEVELS.index(score.level.name) if score is not None and score.level else -1
+    return [
+        view.name,
+        href(view),
+        view.team,
+        view.owner,
+        view.text("spec.identity.model.task"),
+        view.text("spec.identity.model.framework"),
+        accelerator_text(view) if type_key(view) else None,
+        view.environment,
+        rank if score is not None else None,
+        view.drift.label if view.drift is not None else None,
+        len(view.spec.diagnostics),
+    ]
+
+
+def catalog_data(
+    views: list[ModelView],
+    href: Callable[[ModelView], str],
+    row: Callable[[ModelView], list[Any]] | None = None,
+) -> dict[str, Any]:
     """The catalog as compact data for its script: ``{"columns": [...], "rows": [[...]],
-    "levels": [...]}``; ``href`` gives each model's address from the catalog page.
+    "levels": [...]}``; ``href`` gives each model's address from the catalog page
+    (``row``: each model's row, when the caller keeps them; :func:`catalog_row`).
 
     ``level`` is the index of the readiness level in ``levels`` (-1: none), so that the
     script sorts by level, not by name; ``problems`` counts diagnostics (0: valid).
     """
-    names = [level.name for level in LEVELS]
-    rows = []
-    for view in by_name(views):
-        score = view.score
-        rank = names.index(score.level.name) if score is not None and score.level else -1
-        key = type_key(view)
-        rows.append(
-            [
-                view.name,
-                href(view),
-                view.team,
-                view.owner,
-                view.text("spec.identity.model.task"),
-                view.text("spec.identity.model.framework"),
-                accelerator_text(view) if key else None,
-                view.environment,
-                rank if score is not None else None,
-                view.drift.label if view.drift is not None else None,
-                len(view.spec.diagnostics),
-            ]
-        )
+    made = row or (lambda view: catalog_row(view, href))
     return {
         "columns": list(COLUMNS),
-        "levels": names,
+        "levels": list(_LEVELS),
         "facets": [list(facet) for facet in FACETS],
-        "rows": rows,
+        "rows": [made(view) for view in by_name(views)],
     }
