@@ -416,19 +416,17 @@ class _Staleness:
         return found
 
 
-def _sub(data: Any, *keys: str) -> dict[str, Any]:
-    for key in keys:
-        data = data.get(key) if isinstance(data, dict) else None
-    return data if isinstance(data, dict) else {}
-
-
 def _text(value: Any) -> str | None:
+    if value is None or type(value) is str:  # the common cases first
+        return value
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value) if isinstance(value, str | int | float) else None
 
 
 def _number(value: Any) -> int | float | None:
+    if value is None:
+        return None
     kind = type(value)
     if kind is int or (kind is float and math.isfinite(value)):
         return value  # type: ignore[no-any-return]
@@ -439,32 +437,45 @@ def declared_values(data: Any) -> dict[str, Any]:
     """What a spec declares of the compared fields, read leniently and all at once (a
     spec with problems is compared on what it says). Keys: :data:`FIELDS` ids, the
     replica range's ends, the model's URI and the load targets."""
-    model = _sub(data, "spec", "identity", "model")
-    runtime = _sub(data, "spec", "runtime")
-    accelerator, batch = _sub(runtime, "accelerator"), _sub(runtime, "batch")
-    resources = _sub(runtime, "resources")
-    serving = _sub(data, "spec", "operations", "serving")
-    scaling = _sub(data, "spec", "operations", "scaling")
+    # Runs once per linked spec: the maps are walked once each, without a call per level.
+    top = data if isinstance(data, dict) else _EMPTY
+    spec = _in(top, "spec")
+    model = _in(_in(spec, "identity"), "model")
+    runtime = _in(spec, "runtime")
+    accelerator, batch = _in(runtime, "accelerator"), _in(runtime, "batch")
+    resources = _in(runtime, "resources")
+    operations = _in(spec, "operations")
+    serving, scaling = _in(operations, "serving"), _in(operations, "scaling")
+    text, number = _text, _number
     return {
-        "framework": _text(model.get("framework")),
-        "model-id": _text(model.get("id")),
-        "model-uri": _text(_sub(model, "artifacts").get("modelUri")),
-        "parameters": _text(_sub(data, "metadata", "annotations").get("parameters")),
-        "precision": _text(model.get("precision")),
-        "max-sequence-length": _number(batch.get("maxSequenceLengthTokens")),
-        "max-batch": _number(batch.get("maxBatchSize")),
-        "accelerator-vendor": _text(accelerator.get("vendor")),
-        "accelerator-type": _text(accelerator.get("type")),
-        "accelerator-count": _number(accelerator.get("count")),
-        "min-replicas": _number(scaling.get("minReplicas")),
-        "max-replicas": _number(scaling.get("maxReplicas")),
-        "autoscaling": _text(scaling.get("strategy")),
-        "port": _number(serving.get("port")),
-        "cpu": _number(resources.get("cpuCores")),
-        "memory": _number(resources.get("memoryGb")),
-        "latencyP95Ms": _number(scaling.get("targetLatencyMsP95")),
-        "rps": _number(scaling.get("targetRps")),
+        "framework": text(model.get("framework")),
+        "model-id": text(model.get("id")),
+        "model-uri": text(_in(model, "artifacts").get("modelUri")),
+        "parameters": text(_in(_in(top, "metadata"), "annotations").get("parameters")),
+        "precision": text(model.get("precision")),
+        "max-sequence-length": number(batch.get("maxSequenceLengthTokens")),
+        "max-batch": number(batch.get("maxBatchSize")),
+        "accelerator-vendor": text(accelerator.get("vendor")),
+        "accelerator-type": text(accelerator.get("type")),
+        "accelerator-count": number(accelerator.get("count")),
+        "min-replicas": number(scaling.get("minReplicas")),
+        "max-replicas": number(scaling.get("maxReplicas")),
+        "autoscaling": text(scaling.get("strategy")),
+        "port": number(serving.get("port")),
+        "cpu": number(resources.get("cpuCores")),
+        "memory": number(resources.get("memoryGb")),
+        "latencyP95Ms": number(scaling.get("targetLatencyMsP95")),
+        "rps": number(scaling.get("targetRps")),
     }
+
+
+_EMPTY: dict[str, Any] = {}
+
+
+def _in(data: dict[str, Any], key: str) -> dict[str, Any]:
+    """``data[key]`` when it is a map, else an empty one (never written to)."""
+    found = data.get(key)
+    return found if isinstance(found, dict) else _EMPTY
 
 
 def _row(
