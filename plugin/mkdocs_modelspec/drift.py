@@ -344,7 +344,7 @@ def _link(
                 f"{workload.id}: its {settings.link_key} {workload.link!r} names no spec"
             )
         return target, f"{settings.link_key} label"
-    name = mapped.get(_map_key(workload.id))
+    name = mapped.get(_map_key(workload.id)) if mapped else None
     if name is not None:
         target = by_name.get(name)
         if target is None:
