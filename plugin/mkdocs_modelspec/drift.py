@@ -304,6 +304,8 @@ def compare(
 
 def _ordered(found: list[WorkloadDrift]) -> list[WorkloadDrift]:
     """Workloads with drift first, then by where they run."""
+    if len(found) < 2:
+        return found  # most specs: nothing to sort
     return sorted(found, key=lambda w: (not w.drifts, w.workload.context, w.workload.id))
 
 
