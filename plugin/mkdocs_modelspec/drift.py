@@ -195,22 +195,54 @@ class Measure:
         return None if self.target_value is None else _with_unit(self.target_value, self.unit)
 
 
-@dataclass
+#: A row as ``compare`` keeps it: the arguments of :class:`Row`, in its order.
+_Cells = tuple[Any, ...]
+_CELLS = 9
+_VERDICT, _STALE = 1, 8
+
+
 class WorkloadDrift:
-    workload: Workload
-    matched_by: str
-    """How it was linked: ``label modelspec/name``, ``map``, ``name``."""
-    rows: list[Row]
-    load: list[Measure]
-    stale: bool
-    """Whether its facts are older than the stale age."""
+    """One workload beside its spec.
+
+    Its rows are kept as one flat tuple and made into :class:`Row` objects each time
+    they are asked for: a large catalog has a hundred thousand rows, and holding each
+    as an object for the whole build costs the garbage collector more than making it
+    again for the page and ``models.json`` that read it."""
+
+    __slots__ = ("_cells", "load", "matched_by", "stale", "workload")
+
+    def __init__(
+        self,
+        workload: Workload,
+        matched_by: str,
+        cells: _Cells,
+        load: list[Measure],
+        stale: bool,
+    ) -> None:
+        self.workload = workload
+        self.matched_by = matched_by
+        """How it was linked: ``label modelspec/name``, ``map``, ``name``."""
+        self._cells = cells
+        self.load = load
+        self.stale = stale
+        """Whether its facts are older than the stale age."""
+
+    @property
+    def rows(self) -> list[Row]:
+        cells = self._cells
+        return [Row(*cells[i : i + _CELLS]) for i in range(0, len(cells), _CELLS)]
 
     @property
     def drifts(self) -> list[Row]:
-        return [r for r in self.rows if r.verdict == DRIFT]
+        cells = self._cells
+        return [
+            Row(*cells[i : i + _CELLS])
+            for i in range(0, len(cells), _CELLS)
+            if cells[i + _VERDICT] == DRIFT
+        ]
 
     def count(self, verdict: str) -> int:
-        return sum(1 for r in self.rows if r.verdict == verdict)
+        return self._cells[_VERDICT::_CELLS].count(verdict)
 
 
 @dataclass
@@ -231,7 +263,7 @@ class ModelDrift:
     def status(self) -> str:
         if not self.workloads:
             return STATUS_NOT_SEEN
-        return STATUS_DRIFT if any(w.drifts for w in self.workloads) else STATUS_MATCH
+        return STATUS_DRIFT if any(w.count(DRIFT) for w in self.workloads) else STATUS_MATCH
 
     def count(self, verdict: str) -> int:
         return sum(w.count(verdict) for w in self.workloads)
@@ -306,7 +338,7 @@ def _ordered(found: list[WorkloadDrift]) -> list[WorkloadDrift]:
     """Workloads with drift first, then by where they run."""
     if len(found) < 2:
         return found  # most specs: nothing to sort
-    return sorted(found, key=lambda w: (not w.drifts, w.workload.context, w.workload.id))
+    return sorted(found, key=lambda w: (not w.count(DRIFT), w.workload.context, w.workload.id))
 
 
 def _map_key(workload_id: str) -> str:
@@ -369,23 +401,24 @@ def _compare(
     table: Accelerators,
     stale: _Staleness,
 ) -> WorkloadDrift:
-    rows = []
+    cells: list[Any] = []
     stale_any = False
     known = stale.known
     for compare_field in _COMPARISONS:
         row = compare_field(data, workload, table)
         if row is None:
             continue
-        rows.append(row)
         # Whether its fact is stale: answered once per distinct time (a scan writes few).
-        fact = row.fact
+        fact = row[3]
         when = fact.observed_at if fact is not None else None
         if when is not None:
             old = known.get(when)
             if old is None:
                 old = stale.decide(when)
             if old:
-                row.stale = stale_any = True
+                row = (*row[:_STALE], True)
+                stale_any = True
+        cells += row
     load = []
     facts = workload.facts
     for label, key, unit in LOAD:
@@ -393,7 +426,7 @@ def _compare(
         if fact is None or not _finite(fact.value):
             continue
         load.append(Measure(label, fact.value, data.get(key), unit, fact, stale(fact)))
-    return WorkloadDrift(workload, how, rows, load, stale_any)
+    return WorkloadDrift(workload, how, tuple(cells), load, stale_any)
 
 
 class _Staleness:
@@ -490,8 +523,9 @@ def _row(
     shown: Any = None,
     reading: Any = None,
     note: str | None = None,
-) -> Row | None:
-    """The verdict, from what each side says; None when neither says anything.
+) -> _Cells | None:
+    """The verdict, from what each side says (the arguments of :class:`Row`); None
+    when neither says anything.
 
     ``shown`` is the observed value as the page shows it (the fact's value when not
     given); ``reading`` is how it was read, when a note should say so."""
@@ -499,7 +533,7 @@ def _row(
     if fact is None or fact.value is None:
         if declared is None:
             return None
-        return Row(compared, NOT_OBSERVED, workload, fact, declared)
+        return (compared, NOT_OBSERVED, workload, fact, declared, None, None, None, False)
     observed = fact.value if shown is None else shown
     if declared is None:
         verdict = NOT_DECLARED
@@ -507,7 +541,7 @@ def _row(
         verdict = NOT_OBSERVED
     else:
         verdict = MATCH if same else DRIFT
-    return Row(compared, verdict, workload, fact, declared, observed, reading, note)
+    return (compared, verdict, workload, fact, declared, observed, reading, note, False)
 
 
 def _shown(value: Any) -> str:
@@ -539,7 +573,7 @@ def _with_unit(value: Any, unit: str) -> str:
     return f"{_shown(value)} {unit}" if unit != "%" else f"{_shown(value)}%"
 
 
-def _framework(data: dict[str, Any], workload: Workload, table: Accelerators) -> Row | None:
+def _framework(data: dict[str, Any], workload: Workload, table: Accelerators) -> _Cells | None:
     declared = data["framework"]
     fact = workload.facts.get("engine")
     if fact is None or fact.value is None:
@@ -551,7 +585,7 @@ def _framework(data: dict[str, Any], workload: Workload, table: Accelerators) ->
     return _row("framework", workload, declared, fact, same=same, shown=shown)
 
 
-def _model_id(data: dict[str, Any], workload: Workload, table: Accelerators) -> Row | None:
+def _model_id(data: dict[str, Any], workload: Workload, table: Accelerators) -> _Cells | None:
     declared = data["model-id"]
     fact = workload.facts.get("modelId")
     same, note = None, None
@@ -573,7 +607,7 @@ def _same_model(observed: str, declared: str) -> bool:
     return a == b or a.endswith("/" + b) or b.endswith("/" + a)
 
 
-def _parameters(data: dict[str, Any], workload: Workload, table: Accelerators) -> Row | None:
+def _parameters(data: dict[str, Any], workload: Workload, table: Accelerators) -> _Cells | None:
     declared = data["parameters"]
     fact = workload.facts.get("parameters")
     if declared is None and fact is None:
@@ -584,7 +618,7 @@ def _parameters(data: dict[str, Any], workload: Workload, table: Accelerators) -
     return _row("parameters", workload, declared, fact, same=same)
 
 
-def _precision(data: dict[str, Any], workload: Workload, table: Accelerators) -> Row | None:
+def _precision(data: dict[str, Any], workload: Workload, table: Accelerators) -> _Cells | None:
     declared = data["precision"]
     quantization, dtype = workload.facts.get("quantization"), workload.facts.get("dtype")
     fact, note = dtype, None
@@ -605,7 +639,9 @@ def _precision(data: dict[str, Any], workload: Workload, table: Accelerators) ->
 
 
 def _number_row(field_id: str, key: str, reader: Any) -> Any:
-    def compare_field(data: dict[str, Any], workload: Workload, table: Accelerators) -> Row | None:
+    def compare_field(
+        data: dict[str, Any], workload: Workload, table: Accelerators
+    ) -> _Cells | None:
         declared = data[field_id]
         fact = workload.facts.get(key)
         if fact is None or fact.value is None:
@@ -622,7 +658,7 @@ def _number_row(field_id: str, key: str, reader: Any) -> Any:
     return compare_field
 
 
-def _vendor(data: dict[str, Any], workload: Workload, table: Accelerators) -> Row | None:
+def _vendor(data: dict[str, Any], workload: Workload, table: Accelerators) -> _Cells | None:
     declared = data["accelerator-vendor"]
     fact = workload.facts.get("vendor")
     if fact is None:
@@ -670,7 +706,9 @@ def _vendor_of(value: str) -> str | None:
     return vendor
 
 
-def _accelerator_type(data: dict[str, Any], workload: Workload, table: Accelerators) -> Row | None:
+def _accelerator_type(
+    data: dict[str, Any], workload: Workload, table: Accelerators
+) -> _Cells | None:
     declared = data["accelerator-type"]
     fact = workload.facts.get("gpuType")
     if fact is None or fact.value is None or declared is None:
@@ -693,7 +731,9 @@ def same_accelerator(declared: str, observed: str, table: Accelerators) -> bool:
     return a is None or b is None or a == b
 
 
-def _accelerator_count(data: dict[str, Any], workload: Workload, table: Accelerators) -> Row | None:
+def _accelerator_count(
+    data: dict[str, Any], workload: Workload, table: Accelerators
+) -> _Cells | None:
     declared = data["accelerator-count"]
     fact, note = workload.facts.get("gpuCount"), None
     if fact is None or fact.value is None:
@@ -719,7 +759,7 @@ def _range_text(low: Any, high: Any) -> str | None:
     return None
 
 
-def _replicas(data: dict[str, Any], workload: Workload, table: Accelerators) -> Row | None:
+def _replicas(data: dict[str, Any], workload: Workload, table: Accelerators) -> _Cells | None:
     low, high = data["min-replicas"], data["max-replicas"]
     declared = _range_text(low, high)
     scaled_low, scaled_high = workload.facts.get("minReplicas"), workload.facts.get("maxReplicas")
@@ -746,7 +786,7 @@ def _replicas(data: dict[str, Any], workload: Workload, table: Accelerators) -> 
     return _row("replicas", workload, declared, fact, same=same, shown=shown)
 
 
-def _autoscaling(data: dict[str, Any], workload: Workload, table: Accelerators) -> Row | None:
+def _autoscaling(data: dict[str, Any], workload: Workload, table: Accelerators) -> _Cells | None:
     declared = data["autoscaling"]
     fact = workload.facts.get("autoscaling")
     if fact is None or fact.value is None:
@@ -770,7 +810,7 @@ def _autoscaling(data: dict[str, Any], workload: Workload, table: Accelerators) 
     return _row("autoscaling", workload, declared, fact, same=same, shown=shown, note=note)
 
 
-def _port(data: dict[str, Any], workload: Workload, table: Accelerators) -> Row | None:
+def _port(data: dict[str, Any], workload: Workload, table: Accelerators) -> _Cells | None:
     number = data["port"]
     declared = None if number is None else str(number)  # a port has no thousands separator
     fact = workload.facts.get("port")
