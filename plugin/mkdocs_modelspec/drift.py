@@ -195,22 +195,54 @@ class Measure:
         return None if self.target_value is None else _with_unit(self.target_value, self.unit)
 
 
-@dataclass
+#: A row as ``compare`` keeps it: the arguments of :class:`Row`, in its order.
+_Cells = tuple[Any, ...]
+_CELLS = 9
+_VERDICT, _STALE = 1, 8
+
+
 class WorkloadDrift:
-    workload: Workload
-    matched_by: str
-    """How it was linked: ``label modelspec/name``, ``map``, ``name``."""
-    rows: list[Row]
-    load: list[Measure]
-    stale: bool
-    """Whether its facts are older than the stale age."""
+    """One workload beside its spec.
+
+    Its rows are kept as one flat tuple and made into :class:`Row` objects each time
+    they are asked for: a large catalog has a hundred thousand rows, and holding each
+    as an object for the whole build costs the garbage collector more than making it
+    again for the page and ``models.json`` that read it."""
+
+    __slots__ = ("_cells", "load", "matched_by", "stale", "workload")
+
+    def __init__(
+        self,
+        workload: Workload,
+        matched_by: str,
+        cells: _Cells,
+        load: list[Measure],
+        stale: bool,
+    ) -> None:
+        self.workload = workload
+        self.matched_by = matched_by
+        """How it was linked: ``label modelspec/name``, ``map``, ``name``."""
+        self._cells = cells
+        self.load = load
+        self.stale = stale
+        """Whether its facts are older than the stale age."""
+
+    @property
+    def rows(self) -> list[Row]:
+        cells = self._cells
+        return [Row(*cells[i : i + _CELLS]) for i in range(0, len(cells), _CELLS)]
 
     @property
     def drifts(self) -> list[Row]:
-        return [r for r in self.rows if r.verdict == DRIFT]
+        cells = self._cells
+        return [
+            Row(*cells[i : i + _CELLS])
+            for i in range(0, len(cells), _CELLS)
+            if cells[i + _VERDICT] == DRIFT
+        ]
 
     def count(self, verdict: str) -> int:
-        return sum(1 for r in self.rows if r.verdict == verdict)
+        return self._cells[_VERDICT::_CELLS].count(verdict)
 
 
 @dataclass
@@ -231,7 +263,7 @@ class ModelDrift:
     def status(self) -> str:
         if not self.workloads:
             return STATUS_NOT_SEEN
-        return STATUS_DRIFT if any(w.drifts for w in self.workloads) else STATUS_MATCH
+        return STATUS_DRIFT if any(w.count(DRIFT) for w in self.workloads) else STATUS_MATCH
 
     def count(self, verdict: str) -> int:
         return sum(w.count(verdict) for w in self.workloads)
@@ -304,7 +336,9 @@ def compare(
 
 def _ordered(found: list[WorkloadDrift]) -> list[WorkloadDrift]:
     """Workloads with drift first, then by where they run."""
-    return sorted(found, key=lambda w: (not w.drifts, w.workload.context, w.workload.id))
+    if len(found) < 2:
+        return found  # most specs: nothing to sort
+    return sorted(found, key=lambda w: (not w.count(DRIFT), w.workload.context, w.workload.id))
 
 
 def _map_key(workload_id: str) -> str:
@@ -344,7 +378,7 @@ def _link(
                 f"{workload.id}: its {settings.link_key} {workload.link!r} names no spec"
             )
         return target, f"{settings.link_key} label"
-    name = mapped.get(_map_key(workload.id))
+    name = mapped.get(_map_key(workload.id)) if mapped else None
     if name is not None:
         target = by_name.get(name)
         if target is None:
@@ -367,23 +401,24 @@ def _compare(
     table: Accelerators,
     stale: _Staleness,
 ) -> WorkloadDrift:
-    rows = []
+    cells: list[Any] = []
     stale_any = False
     known = stale.known
     for compare_field in _COMPARISONS:
         row = compare_field(data, workload, table)
         if row is None:
             continue
-        rows.append(row)
         # Whether its fact is stale: answered once per distinct time (a scan writes few).
-        fact = row.fact
+        fact = row[3]
         when = fact.observed_at if fact is not None else None
         if when is not None:
             old = known.get(when)
             if old is None:
                 old = stale.decide(when)
             if old:
-                row.stale = stale_any = True
+                row = (*row[:_STALE], True)
+                stale_any = True
+        cells += row
     load = []
     facts = workload.facts
     for label, key, unit in LOAD:
@@ -391,7 +426,7 @@ def _compare(
         if fact is None or not _finite(fact.value):
             continue
         load.append(Measure(label, fact.value, data.get(key), unit, fact, stale(fact)))
-    return WorkloadDrift(workload, how, rows, load, stale_any)
+    return WorkloadDrift(workload, how, tuple(cells), load, stale_any)
 
 
 class _Staleness:
@@ -416,19 +451,17 @@ class _Staleness:
         return found
 
 
-def _sub(data: Any, *keys: str) -> dict[str, Any]:
-    for key in keys:
-        data = data.get(key) if isinstance(data, dict) else None
-    return data if isinstance(data, dict) else {}
-
-
 def _text(value: Any) -> str | None:
+    if value is None or type(value) is str:  # the common cases first
+        return value
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value) if isinstance(value, str | int | float) else None
 
 
 def _number(value: Any) -> int | float | None:
+    if value is None:
+        return None
     kind = type(value)
     if kind is int or (kind is float and math.isfinite(value)):
         return value  # type: ignore[no-any-return]
@@ -439,32 +472,45 @@ def declared_values(data: Any) -> dict[str, Any]:
     """What a spec declares of the compared fields, read leniently and all at once (a
     spec with problems is compared on what it says). Keys: :data:`FIELDS` ids, the
     replica range's ends, the model's URI and the load targets."""
-    model = _sub(data, "spec", "identity", "model")
-    runtime = _sub(data, "spec", "runtime")
-    accelerator, batch = _sub(runtime, "accelerator"), _sub(runtime, "batch")
-    resources = _sub(runtime, "resources")
-    serving = _sub(data, "spec", "operations", "serving")
-    scaling = _sub(data, "spec", "operations", "scaling")
+    # Runs once per linked spec: the maps are walked once each, without a call per level.
+    top = data if isinstance(data, dict) else _EMPTY
+    spec = _in(top, "spec")
+    model = _in(_in(spec, "identity"), "model")
+    runtime = _in(spec, "runtime")
+    accelerator, batch = _in(runtime, "accelerator"), _in(runtime, "batch")
+    resources = _in(runtime, "resources")
+    operations = _in(spec, "operations")
+    serving, scaling = _in(operations, "serving"), _in(operations, "scaling")
+    text, number = _text, _number
     return {
-        "framework": _text(model.get("framework")),
-        "model-id": _text(model.get("id")),
-        "model-uri": _text(_sub(model, "artifacts").get("modelUri")),
-        "parameters": _text(_sub(data, "metadata", "annotations").get("parameters")),
-        "precision": _text(model.get("precision")),
-        "max-sequence-length": _number(batch.get("maxSequenceLengthTokens")),
-        "max-batch": _number(batch.get("maxBatchSize")),
-        "accelerator-vendor": _text(accelerator.get("vendor")),
-        "accelerator-type": _text(accelerator.get("type")),
-        "accelerator-count": _number(accelerator.get("count")),
-        "min-replicas": _number(scaling.get("minReplicas")),
-        "max-replicas": _number(scaling.get("maxReplicas")),
-        "autoscaling": _text(scaling.get("strategy")),
-        "port": _number(serving.get("port")),
-        "cpu": _number(resources.get("cpuCores")),
-        "memory": _number(resources.get("memoryGb")),
-        "latencyP95Ms": _number(scaling.get("targetLatencyMsP95")),
-        "rps": _number(scaling.get("targetRps")),
+        "framework": text(model.get("framework")),
+        "model-id": text(model.get("id")),
+        "model-uri": text(_in(model, "artifacts").get("modelUri")),
+        "parameters": text(_in(_in(top, "metadata"), "annotations").get("parameters")),
+        "precision": text(model.get("precision")),
+        "max-sequence-length": number(batch.get("maxSequenceLengthTokens")),
+        "max-batch": number(batch.get("maxBatchSize")),
+        "accelerator-vendor": text(accelerator.get("vendor")),
+        "accelerator-type": text(accelerator.get("type")),
+        "accelerator-count": number(accelerator.get("count")),
+        "min-replicas": number(scaling.get("minReplicas")),
+        "max-replicas": number(scaling.get("maxReplicas")),
+        "autoscaling": text(scaling.get("strategy")),
+        "port": number(serving.get("port")),
+        "cpu": number(resources.get("cpuCores")),
+        "memory": number(resources.get("memoryGb")),
+        "latencyP95Ms": number(scaling.get("targetLatencyMsP95")),
+        "rps": number(scaling.get("targetRps")),
     }
+
+
+_EMPTY: dict[str, Any] = {}
+
+
+def _in(data: dict[str, Any], key: str) -> dict[str, Any]:
+    """``data[key]`` when it is a map, else an empty one (never written to)."""
+    found = data.get(key)
+    return found if isinstance(found, dict) else _EMPTY
 
 
 def _row(
@@ -477,8 +523,9 @@ def _row(
     shown: Any = None,
     reading: Any = None,
     note: str | None = None,
-) -> Row | None:
-    """The verdict, from what each side says; None when neither says anything.
+) -> _Cells | None:
+    """The verdict, from what each side says (the arguments of :class:`Row`); None
+    when neither says anything.
 
     ``shown`` is the observed value as the page shows it (the fact's value when not
     given); ``reading`` is how it was read, when a note should say so."""
@@ -486,7 +533,7 @@ def _row(
     if fact is None or fact.value is None:
         if declared is None:
             return None
-        return Row(compared, NOT_OBSERVED, workload, fact, declared)
+        return (compared, NOT_OBSERVED, workload, fact, declared, None, None, None, False)
     observed = fact.value if shown is None else shown
     if declared is None:
         verdict = NOT_DECLARED
@@ -494,7 +541,7 @@ def _row(
         verdict = NOT_OBSERVED
     else:
         verdict = MATCH if same else DRIFT
-    return Row(compared, verdict, workload, fact, declared, observed, reading, note)
+    return (compared, verdict, workload, fact, declared, observed, reading, note, False)
 
 
 def _shown(value: Any) -> str:
@@ -526,7 +573,7 @@ def _with_unit(value: Any, unit: str) -> str:
     return f"{_shown(value)} {unit}" if unit != "%" else f"{_shown(value)}%"
 
 
-def _framework(data: dict[str, Any], workload: Workload, table: Accelerators) -> Row | None:
+def _framework(data: dict[str, Any], workload: Workload, table: Accelerators) -> _Cells | None:
     declared = data["framework"]
     fact = workload.facts.get("engine")
     if fact is None or fact.value is None:
@@ -538,7 +585,7 @@ def _framework(data: dict[str, Any], workload: Workload, table: Accelerators) ->
     return _row("framework", workload, declared, fact, same=same, shown=shown)
 
 
-def _model_id(data: dict[str, Any], workload: Workload, table: Accelerators) -> Row | None:
+def _model_id(data: dict[str, Any], workload: Workload, table: Accelerators) -> _Cells | None:
     declared = data["model-id"]
     fact = workload.facts.get("modelId")
     same, note = None, None
@@ -560,7 +607,7 @@ def _same_model(observed: str, declared: str) -> bool:
     return a == b or a.endswith("/" + b) or b.endswith("/" + a)
 
 
-def _parameters(data: dict[str, Any], workload: Workload, table: Accelerators) -> Row | None:
+def _parameters(data: dict[str, Any], workload: Workload, table: Accelerators) -> _Cells | None:
     declared = data["parameters"]
     fact = workload.facts.get("parameters")
     if declared is None and fact is None:
@@ -571,7 +618,7 @@ def _parameters(data: dict[str, Any], workload: Workload, table: Accelerators) -
     return _row("parameters", workload, declared, fact, same=same)
 
 
-def _precision(data: dict[str, Any], workload: Workload, table: Accelerators) -> Row | None:
+def _precision(data: dict[str, Any], workload: Workload, table: Accelerators) -> _Cells | None:
     declared = data["precision"]
     quantization, dtype = workload.facts.get("quantization"), workload.facts.get("dtype")
     fact, note = dtype, None
@@ -592,7 +639,9 @@ def _precision(data: dict[str, Any], workload: Workload, table: Accelerators) ->
 
 
 def _number_row(field_id: str, key: str, reader: Any) -> Any:
-    def compare_field(data: dict[str, Any], workload: Workload, table: Accelerators) -> Row | None:
+    def compare_field(
+        data: dict[str, Any], workload: Workload, table: Accelerators
+    ) -> _Cells | None:
         declared = data[field_id]
         fact = workload.facts.get(key)
         if fact is None or fact.value is None:
@@ -609,7 +658,7 @@ def _number_row(field_id: str, key: str, reader: Any) -> Any:
     return compare_field
 
 
-def _vendor(data: dict[str, Any], workload: Workload, table: Accelerators) -> Row | None:
+def _vendor(data: dict[str, Any], workload: Workload, table: Accelerators) -> _Cells | None:
     declared = data["accelerator-vendor"]
     fact = workload.facts.get("vendor")
     if fact is None:
@@ -657,7 +706,9 @@ def _vendor_of(value: str) -> str | None:
     return vendor
 
 
-def _accelerator_type(data: dict[str, Any], workload: Workload, table: Accelerators) -> Row | None:
+def _accelerator_type(
+    data: dict[str, Any], workload: Workload, table: Accelerators
+) -> _Cells | None:
     declared = data["accelerator-type"]
     fact = workload.facts.get("gpuType")
     if fact is None or fact.value is None or declared is None:
@@ -680,7 +731,9 @@ def same_accelerator(declared: str, observed: str, table: Accelerators) -> bool:
     return a is None or b is None or a == b
 
 
-def _accelerator_count(data: dict[str, Any], workload: Workload, table: Accelerators) -> Row | None:
+def _accelerator_count(
+    data: dict[str, Any], workload: Workload, table: Accelerators
+) -> _Cells | None:
     declared = data["accelerator-count"]
     fact, note = workload.facts.get("gpuCount"), None
     if fact is None or fact.value is None:
@@ -706,7 +759,7 @@ def _range_text(low: Any, high: Any) -> str | None:
     return None
 
 
-def _replicas(data: dict[str, Any], workload: Workload, table: Accelerators) -> Row | None:
+def _replicas(data: dict[str, Any], workload: Workload, table: Accelerators) -> _Cells | None:
     low, high = data["min-replicas"], data["max-replicas"]
     declared = _range_text(low, high)
     scaled_low, scaled_high = workload.facts.get("minReplicas"), workload.facts.get("maxReplicas")
@@ -733,7 +786,7 @@ def _replicas(data: dict[str, Any], workload: Workload, table: Accelerators) -> 
     return _row("replicas", workload, declared, fact, same=same, shown=shown)
 
 
-def _autoscaling(data: dict[str, Any], workload: Workload, table: Accelerators) -> Row | None:
+def _autoscaling(data: dict[str, Any], workload: Workload, table: Accelerators) -> _Cells | None:
     declared = data["autoscaling"]
     fact = workload.facts.get("autoscaling")
     if fact is None or fact.value is None:
@@ -757,7 +810,7 @@ def _autoscaling(data: dict[str, Any], workload: Workload, table: Accelerators) 
     return _row("autoscaling", workload, declared, fact, same=same, shown=shown, note=note)
 
 
-def _port(data: dict[str, Any], workload: Workload, table: Accelerators) -> Row | None:
+def _port(data: dict[str, Any], workload: Workload, table: Accelerators) -> _Cells | None:
     number = data["port"]
     declared = None if number is None else str(number)  # a port has no thousands separator
     fact = workload.facts.get("port")

@@ -1219,9 +1219,14 @@ def _count(value: Any) -> int | None:
         return value
     if isinstance(value, float) and math.isfinite(value) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", value):
-        return int(value)
+    if isinstance(value, str):
+        return _count_text(value)
     return None
+
+
+@functools.lru_cache(maxsize=4096)  # the same few spellings, on every workload
+def _count_text(value: str) -> int | None:
+    return int(value) if re.fullmatch(r"\s*\d+\s*", value) else None
 
 
 normalise_count = _count
@@ -1246,11 +1251,13 @@ def normalise_cpu(value: Any) -> float | None:
         return None
     if isinstance(value, int | float):
         return float(value) if math.isfinite(value) else None
-    if isinstance(value, str):
-        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)(m?)\s*", value)
-        if match:
-            return float(match.group(1)) / (1000 if match.group(2) else 1)
-    return None
+    return _cpu_text(value) if isinstance(value, str) else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _cpu_text(value: str) -> float | None:
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)(m?)\s*", value)
+    return float(match.group(1)) / (1000 if match.group(2) else 1) if match else None
 
 
 _MEMORY_UNITS = {
@@ -1266,11 +1273,13 @@ def normalise_memory(value: Any) -> float | None:
         return None
     if isinstance(value, int | float):
         return value / 1e9 if math.isfinite(value) else None
-    if isinstance(value, str):
-        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?(?:e\d+)?)\s*(Ki|Mi|Gi|Ti|k|M|G|T)?\s*", value)
-        if match:
-            return float(match.group(1)) * _MEMORY_UNITS[match.group(2) or ""]
-    return None
+    return _memory_text(value) if isinstance(value, str) else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _memory_text(value: str) -> float | None:
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?(?:e\d+)?)\s*(Ki|Mi|Gi|Ti|k|M|G|T)?\s*", value)
+    return float(match.group(1)) * _MEMORY_UNITS[match.group(2) or ""] if match else None
 
 
 _HBM = re.compile(r"[\s_-]*hbm\d*e?", re.IGNORECASE)
