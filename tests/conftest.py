@@ -102,3 +102,9 @@ def pipe_rows(page: str) -> str:
         return "\n| " + " | ".join(cells) + " |\n"
 
     return _ROW.sub(row, page)
+
+
+def md_links(page: str) -> str:
+    """A generated page with the links of its HTML blocks written as Markdown links
+    (``[text](address)``), as its Markdown has the others."""
+    return _LINK.sub(r"[\2](\1)", page)

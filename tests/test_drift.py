@@ -30,7 +30,7 @@ from mkdocs_modelspec.loading import load_roots
 from mkdocs_modelspec.observed import Observations, read_observed
 from mkdocs_modelspec.pages import Options, Site
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, md_links
 from sites import build, make_site
 
 GOLDEN = Path(__file__).parent / "golden" / "drift"
@@ -330,7 +330,7 @@ def test_model_pages_drift_page_catalog_and_models_json_agree() -> None:
     assert catalog_running(pages["models/index.md"]) == {
         name: labels[o["status"]] for name, o in by_json.items()
     }
-    drift_page = pages["models/drift.md"]
+    drift_page = md_links(pages["models/drift.md"])
     drifting_rows = [
         line
         for line in drift_page.split("## Declared, not seen")[0].splitlines()

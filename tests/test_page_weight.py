@@ -91,7 +91,12 @@ def test_a_large_overview_page_holds_its_first_rows_and_its_data_file_the_others
     monkeypatch.setattr(tables, "FIRST_ROWS", 1)
     split = pages()
     paged = [uri for uri, (_, data) in split.items() if data is not None]
-    assert sorted(paged) == ["models/governance.md", "models/ownership.md", "models/scorecards.md"]
+    assert sorted(paged) == [
+        "models/governance.md",
+        "models/hardware.md",
+        "models/ownership.md",
+        "models/scorecards.md",
+    ]
     for uri in paged:
         content, data = split[uri]
         rest = json.loads(data or "")["tables"]

@@ -169,7 +169,7 @@ def per_type(counts: dict[str, int]) -> Md:
 def not_counted(context: Any, total: Any, fragment: str = "hardware") -> Md:
     """What a total could not count, and which models: ``no maxReplicas: a, b``."""
     parts = [
-        f"{md(reason)}: " + models_list(context, views, fragment)
+        f"{md(reason)}: " + models_list(context, views, fragment, at_most=100)
         for reason, views in total.not_counted
     ]
     return Md("; ".join(parts) if parts else "—")

@@ -483,10 +483,12 @@ def levels_table(context: Any, views: Sequence[ModelView]) -> Md:
 
 
 @jinja2.pass_context
-def team_models_table(context: Any, views: Sequence[ModelView]) -> Md:
-    """Models and their teams."""
+def team_models_table(context: Any, views: Sequence[ModelView], fragment: str = "") -> Md:
+    """Models and their teams (a list of models that lack something: every one of them,
+    light at any size)."""
     t = _tables(context)
-    return t.place(Table(("Model", "Team"), [[model(t, v), text(v.team)] for v in views]))
+    rows = [[model(t, v, fragment), text(v.team)] for v in views]
+    return t.place(Table(("Model", "Team"), rows, "Filter models: name, team..."))
 
 
 @jinja2.pass_context

@@ -30,6 +30,8 @@ class GovernancePage:
     no_log_retention: list[ModelView]
     """Models that do not declare how long logs are kept (not in the range above)."""
     no_artifact_retention: list[ModelView]
+    only_logs: list[ModelView]
+    """Models that declare a log retention but no artifact retention."""
     cost: list[ModelView]
     """Models that declare a cost section."""
     cost_targets: int
@@ -95,6 +97,11 @@ def governance_page(
         longest_artifacts=max(artifacts, default=None),
         no_log_retention=[v for v in ordered if _days(v, "logsDays") is None],
         no_artifact_retention=[v for v in ordered if _days(v, "artifactsDays") is None],
+        only_logs=[
+            v
+            for v in ordered
+            if _days(v, "artifactsDays") is None and _days(v, "logsDays") is not None
+        ],
         cost=[v for v in ordered if isinstance(get(v.data, "spec.governance.cost"), dict)],
         cost_targets=sum(1 for v in ordered if v.number(_TARGET) is not None),
         no_cost_target=[v for v in ordered if v.number(_TARGET) is None],
