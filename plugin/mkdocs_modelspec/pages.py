@@ -87,7 +87,15 @@ _LISTED = (*_FOUND, "written", "owner", "contact")
 #: test (``tests/test_incremental.py``) edits every field of a spec and checks each
 #: page against this.
 NOT_SHOWN: dict[str, tuple[str, ...]] = {
-    "index.md": _ABOUT,
+    # The catalog page: its first rows and its counts (its data file is made apart).
+    "index.md": (
+        *_ABOUT,
+        "capacity",
+        "written",
+        "spec.operations",
+        "spec.pipeline",
+        "spec.governance",
+    ),
     "hardware.md": (
         *_ABOUT,
         "score",
@@ -255,8 +263,17 @@ def _template_files(folder: str | None) -> tuple[tuple[str, int, int], ...] | No
 
 def _shown(worked_out: dict[str, Any], data: Any, hidden: Sequence[str]) -> tuple[Any, Any]:
     """What an overview page may show of one model: what the site worked out for it
-    and its spec's data, less ``hidden`` (see :data:`NOT_SHOWN`)."""
-    shown = tuple(value for name, value in worked_out.items() if name not in hidden)
+    and its spec's data, less ``hidden`` (see :data:`NOT_SHOWN`); the numbers as
+    written, less those of the hidden fields (a new replica count leaves the
+    governance page, which shows costs as written, as it is)."""
+    fields = [tuple(path.split(".")) for path in hidden if path not in WORKED_OUT]
+
+    def part(name: str, value: Any) -> Any:
+        if name != "written" or not fields:
+            return value
+        return {k: v for k, v in value.items() if not any(k[: len(f)] == f for f in fields)}
+
+    shown = tuple(part(name, value) for name, value in worked_out.items() if name not in hidden)
     if VALUES in hidden:
         return shown, frozenset(declared_paths(data))
     return shown, _without(data, [path for path in hidden if path not in WORKED_OUT])

@@ -70,13 +70,13 @@ def governance_page(
 ) -> GovernancePage:
     ordered = by_name(views)
     pii = {v: v.flag("spec.governance.compliance.pii.allowed") for v in ordered}
-    retention = [
-        v
-        for v in ordered
-        if _days(v, "logsDays") is not None or _days(v, "artifactsDays") is not None
-    ]
-    logs = [d for v in ordered if (d := _days(v, "logsDays")) is not None]
-    artifacts = [d for v in ordered if (d := _days(v, "artifactsDays")) is not None]
+    # Each model's retention read once (by identity: a page of 10,000 models asked
+    # for it a dozen times each).
+    logs = {id(v): _days(v, "logsDays") for v in ordered}
+    kept = {id(v): _days(v, "artifactsDays") for v in ordered}
+    retention = [v for v in ordered if logs[id(v)] is not None or kept[id(v)] is not None]
+    log_days = [d for d in logs.values() if d is not None]
+    artifact_days = [d for d in kept.values() if d is not None]
     conflicts = []
     for spec, links in catalog.links.items():
         for link in links:
@@ -84,27 +84,22 @@ def governance_page(
                 continue
             source, target = by_spec[spec], by_spec[link.target]
             conflicts += [Conflict(source, target, what) for what in conflicts_of(source, target)]
+    targets = {id(v): v.number(_TARGET) for v in ordered}
     return GovernancePage(
         pii_allowed=[v for v in ordered if pii[v] is True],
         pii_forbidden=[v for v in ordered if pii[v] is False],
         pii_undeclared=[v for v in ordered if pii[v] is None],
-        retention=sorted(
-            retention, key=lambda v: (_days(v, "logsDays") is None, _days(v, "logsDays") or 0)
-        ),
-        shortest_logs=min(logs, default=None),
-        longest_logs=max(logs, default=None),
-        shortest_artifacts=min(artifacts, default=None),
-        longest_artifacts=max(artifacts, default=None),
-        no_log_retention=[v for v in ordered if _days(v, "logsDays") is None],
-        no_artifact_retention=[v for v in ordered if _days(v, "artifactsDays") is None],
-        only_logs=[
-            v
-            for v in ordered
-            if _days(v, "artifactsDays") is None and _days(v, "logsDays") is not None
-        ],
+        retention=sorted(retention, key=lambda v: (logs[id(v)] is None, logs[id(v)] or 0)),
+        shortest_logs=min(log_days, default=None),
+        longest_logs=max(log_days, default=None),
+        shortest_artifacts=min(artifact_days, default=None),
+        longest_artifacts=max(artifact_days, default=None),
+        no_log_retention=[v for v in ordered if logs[id(v)] is None],
+        no_artifact_retention=[v for v in ordered if kept[id(v)] is None],
+        only_logs=[v for v in ordered if kept[id(v)] is None and logs[id(v)] is not None],
         cost=[v for v in ordered if isinstance(get(v.data, "spec.governance.cost"), dict)],
-        cost_targets=sum(1 for v in ordered if v.number(_TARGET) is not None),
-        no_cost_target=[v for v in ordered if v.number(_TARGET) is None],
+        cost_targets=sum(1 for v in ordered if targets[id(v)] is not None),
+        no_cost_target=[v for v in ordered if targets[id(v)] is None],
         no_governance=[v for v in ordered if not isinstance(get(v.data, "spec.governance"), dict)],
         conflicts=sorted(conflicts, key=lambda c: (c.source.name, c.target.name, c.what)),
         total=len(ordered),

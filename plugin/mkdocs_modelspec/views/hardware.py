@@ -20,6 +20,7 @@ How models are counted, everywhere on the site (the page says it once):
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -46,15 +47,22 @@ class AcceleratorType:
     spellings: Counter[tuple[str, str]] = field(default_factory=Counter)
     """(vendor, type) as written, and how many models write it so."""
 
+    # Worked out once, when the spellings are all counted (accelerator_types): the
+    # hardware matrix asks for the name of each row's type several times.
+    @functools.cached_property
+    def main(self) -> tuple[str, str]:
+        """(vendor, type): the spelling most models use (the first one on a tie)."""
+        return self.spellings.most_common(1)[0][0]
+
     @property
     def vendor(self) -> str:
-        return self.spellings.most_common(1)[0][0][0]
+        return self.main[0]
 
     @property
     def type(self) -> str:
-        return self.spellings.most_common(1)[0][0][1]
+        return self.main[1]
 
-    @property
+    @functools.cached_property
     def name(self) -> str:
         """``nvidia h100``: the spelling most models use (the first one on a tie)."""
         return _name(self.vendor, self.type)
@@ -62,8 +70,7 @@ class AcceleratorType:
     @property
     def variants(self) -> list[str]:
         """The other spellings of the same type (``H100``, ``nvidia-h100``)."""
-        main = self.spellings.most_common(1)[0][0]
-        return sorted(_name(v, t) for v, t in self.spellings if (v, t) != main)
+        return sorted(_name(v, t) for v, t in self.spellings if (v, t) != self.main)
 
 
 def _name(vendor: str, kind: str) -> str:
