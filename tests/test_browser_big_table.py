@@ -10,7 +10,7 @@ import pytest
 
 from browser import chromium, new_page, screenshot, serve
 from mkdocs_modelspec.rendering import ASSETS, table_tools
-from mkdocs_modelspec.rendering.tables import FIRST_ROWS, INLINE_ROWS, Table, Tables
+from mkdocs_modelspec.rendering.tables import Table, Tables, first_rows
 
 from sites import build
 
@@ -98,7 +98,7 @@ def paged(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_a_large_page_adds_the_rows_of_its_data_file(paged: Path) -> None:
-    first = max(FIRST_ROWS, INLINE_ROWS // 2)
+    first = first_rows(2)
     html = (paged / "index.html").read_text()
     assert html.count("<tr>") == 2 * first + 2  # the first rows, and the headers
     assert f"The first {first:,} of {ROWS:,} rows" in html
@@ -141,7 +141,7 @@ def test_without_javascript_a_large_page_shows_its_first_rows_and_says_so(paged:
     with serve(paged) as url, chromium() as browser:
         page = new_page(browser, java_script_enabled=False)
         page.goto(url)
-        first = max(FIRST_ROWS, INLINE_ROWS // 2)
+        first = first_rows(2)
         assert page.locator("table").first.locator("tbody tr").count() == first
         assert page.locator(".modelspec-rows-note").first.inner_text() == (
             f"The first {first:,} of {ROWS:,} rows; the page's script adds the others."

@@ -37,7 +37,7 @@ from .escape import Md, code, href, html, md
 #: Pages with up to this many rows in all their tables have every row in the HTML.
 INLINE_ROWS = 500
 #: Rows of each table in the HTML of a larger page: at least these, and more when the
-#: page has few tables.
+#: page has few tables (:func:`first_rows`).
 FIRST_ROWS = 20
 #: The marker of a table's line in a page's Markdown (see the plugin's ``_BLOCKS``).
 BLOCK = '<div class="modelspec-rows">'
@@ -78,10 +78,7 @@ class Tables:
     def finish(self, text: str) -> tuple[str, str | None]:
         """The page with its tables in it, and its data file (None: not needed)."""
         total = sum(len(t.rows) for t in self.placed)
-        if self.data is None or total <= INLINE_ROWS:
-            first = None
-        else:
-            first = max(FIRST_ROWS, INLINE_ROWS // len(self.placed))
+        first = None if self.data is None or total <= INLINE_ROWS else first_rows(len(self.placed))
         rest: list[list[list[str]]] = []
         for number, table in enumerate(self.placed):
             shown = table.rows if first is None else table.rows[:first]
@@ -93,6 +90,13 @@ class Tables:
             return text, None
         # Compact: the file is read by the page's script.
         return text, json.dumps({"tables": rest}, ensure_ascii=False, separators=(",", ":"))
+
+
+def first_rows(tables: int) -> int:
+    """Rows of each of a page's ``tables`` in the HTML of a page past
+    :data:`INLINE_ROWS` rows: about half as many in all (the first screens; MkDocs
+    converts and indexes each row on every build of the page)."""
+    return max(FIRST_ROWS, INLINE_ROWS // (2 * tables))
 
 
 def _markdown(table: Table) -> str:
