@@ -346,7 +346,7 @@ def test_ctrl_c_during_a_parallel_load_ends_every_worker(many_specs: Path, jobs,
     if process.returncode == 0:  # it had just finished: nothing to interrupt
         assert err == ""
     else:
-        assert process.returncode == 130
+        assert process.returncode == 130, err  # what the command said, if it failed
         assert err == "modelspec: interrupted\n"
     time.sleep(0.2)
     for worker in workers:
