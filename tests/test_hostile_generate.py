@@ -317,6 +317,10 @@ def many_specs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("jobs", ["2", "100"])
 @pytest.mark.parametrize("after", [0.0, 0.2])
 def test_ctrl_c_during_a_parallel_load_ends_every_worker(many_specs: Path, jobs, after) -> None:
@@ -329,6 +333,9 @@ def test_ctrl_c_during_a_parallel_load_ends_every_worker(many_specs: Path, jobs,
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # its own process group, as a terminal job has
+        # Ctrl-C as a terminal delivers it: a test run started in the background by a
+        # shell (`.ci/run &`) ignores SIGINT, and its children would inherit that.
+        preexec_fn=_default_sigint,
     )
     end = time.monotonic() + 60
     while not children(process.pid):
