@@ -86,3 +86,29 @@ def screenshot(page: Any, name: str, *, full_page: bool = False) -> Path:
     path = ARTIFACTS / (re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-") + ".png")
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+def search(page: Any, base_url: str, query: str) -> list[str]:
+    """Type ``query`` in Material's search box; the result links, as URLs of the site."""
+    page.goto(base_url)
+    page.locator("input.md-search__input").click()
+    # The search index loads in a worker: type once it says it is ready.
+    page.wait_for_function(
+        """() => {
+          const meta = document.querySelector(".md-search-result__meta");
+          return meta && meta.textContent.trim() && !/initializ/i.test(meta.textContent);
+        }"""
+    )
+    page.locator("input.md-search__input").press_sequentially(query)  # typed, key by key
+    results = page.locator(".md-search-result__list a.md-search-result__link")
+    results.first.wait_for()
+    # Each key typed starts a search in the worker: the results of the whole query are
+    # the ones that stay (the first shown can be those of its first letters).
+    hrefs: list[str] = []
+    for _ in range(50):
+        page.wait_for_timeout(200)
+        now = results.evaluate_all("links => links.map(a => a.href)")
+        if now and now == hrefs:
+            break
+        hrefs = now
+    return [re.split("[?#]", h.removeprefix(base_url))[0] for h in hrefs]

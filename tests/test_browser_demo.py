@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from browser import chromium, new_page, screenshot, serve
+from browser import chromium, new_page, screenshot, search, serve
 
 pytestmark = pytest.mark.browser
 
@@ -51,32 +51,6 @@ def page(base_url: str) -> Iterator[Any]:
 def accelerator(model: dict[str, Any]) -> str | None:
     value = ((model["spec"] or {}).get("spec") or {}).get("runtime", {}).get("accelerator", {})
     return value.get("type") if isinstance(value, dict) else None
-
-
-def search(page: Any, base_url: str, query: str) -> list[str]:
-    """Type ``query`` in Material's search box; the result links, as URLs of the site."""
-    page.goto(base_url)
-    page.locator("input.md-search__input").click()
-    # The search index loads in a worker: type once it says it is ready.
-    page.wait_for_function(
-        """() => {
-          const meta = document.querySelector(".md-search-result__meta");
-          return meta && meta.textContent.trim() && !/initializ/i.test(meta.textContent);
-        }"""
-    )
-    page.locator("input.md-search__input").press_sequentially(query)  # typed, key by key
-    results = page.locator(".md-search-result__list a.md-search-result__link")
-    results.first.wait_for()
-    # Each key typed starts a search in the worker: the results of the whole query are
-    # the ones that stay (the first shown can be those of its first letters).
-    hrefs: list[str] = []
-    for _ in range(50):
-        page.wait_for_timeout(200)
-        now = results.evaluate_all("links => links.map(a => a.href)")
-        if now and now == hrefs:
-            break
-        hrefs = now
-    return [re.split("[?#]", h.removeprefix(base_url))[0] for h in hrefs]
 
 
 def test_search_finds_a_model_by_its_name(page, base_url, models) -> None:
@@ -157,6 +131,10 @@ def test_the_catalog_filters_by_what_runs(page, base_url, models) -> None:
     )
     assert 0 < len(expected) < len(models)  # the demo's observed/ plants drift
     choice = page.locator("select.modelspec-choice[data-facet=running]")
+    # The facets are made once the catalog's data file has loaded.
+    page.wait_for_function(
+        "document.querySelectorAll('select.modelspec-choice[data-facet=running] option').length > 1"
+    )
     assert f"Running: drift ({len(expected)})" in choice.locator("option").all_inner_texts()
     choice.select_option("drift")
     assert sorted(column(page, 1)) == expected

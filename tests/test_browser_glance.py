@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from browser import chromium, new_page, screenshot, serve
+from browser import chromium, new_page, screenshot, search, serve
 from mkdocs_modelspec.capacity import gigabytes
 from mkdocs_modelspec.readiness import LEVEL_NAMES
 
@@ -263,24 +263,6 @@ def test_the_catalog_facets_sorting_and_shared_views(browser, base_url, models) 
     assert rows(again) == before
     assert again.locator("select.modelspec-choice[data-facet=team]").input_value() == team
     assert again.locator(".modelspec-filter").input_value() == "nvidia"
-
-
-def search(page: Any, base_url: str, query: str) -> list[str]:
-    page.goto(base_url)
-    page.locator("input.md-search__input").click()
-    page.wait_for_function(
-        """() => {
-          const meta = document.querySelector(".md-search-result__meta");
-          return meta && meta.textContent.trim() && !/initializ/i.test(meta.textContent);
-        }"""
-    )
-    page.locator("input.md-search__input").press_sequentially(query)
-    results = page.locator(".md-search-result__list a.md-search-result__link")
-    results.first.wait_for()
-    return [
-        re.split("[?#]", h.removeprefix(base_url))[0]
-        for h in results.evaluate_all("links => links.map(a => a.href)")
-    ]
 
 
 def test_search_finds_people_and_concepts(browser, base_url, models) -> None:

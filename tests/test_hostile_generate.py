@@ -16,6 +16,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -317,8 +318,15 @@ def many_specs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def _default_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+#: The command started with SIGINT as a terminal delivers it (then replaced by it, the
+#: same process): a test run started in the background by a shell (`.ci/run &`)
+#: ignores SIGINT, and its children would inherit that.
+_DEFAULT_SIGINT = [
+    sys.executable,
+    "-c",
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+    "os.execv(sys.argv[1], sys.argv[1:])",
+]
 
 
 @pytest.mark.parametrize("jobs", ["2", "100"])
@@ -328,14 +336,11 @@ def test_ctrl_c_during_a_parallel_load_ends_every_worker(many_specs: Path, jobs,
     its workers. Sent once the workers run (or a little later), it ends them all, and
     the command says so in one line, with exit status 130."""
     process = subprocess.Popen(
-        [str(BIN / "modelspec"), "validate", "--jobs", jobs, str(many_specs)],
+        [*_DEFAULT_SIGINT, str(BIN / "modelspec"), "validate", "--jobs", jobs, str(many_specs)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # its own process group, as a terminal job has
-        # Ctrl-C as a terminal delivers it: a test run started in the background by a
-        # shell (`.ci/run &`) ignores SIGINT, and its children would inherit that.
-        preexec_fn=_default_sigint,
     )
     end = time.monotonic() + 60
     while not children(process.pid):
