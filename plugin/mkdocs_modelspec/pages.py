@@ -17,10 +17,10 @@ import os
 import posixpath
 import stat
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
 from . import __version__
@@ -185,6 +185,21 @@ class Page:
     data: str | None = None
     """The page's data file (:func:`data_file`): the rows of its tables past the first
     ones, on a page of many (``rendering/tables.py``)."""
+
+
+T = TypeVar("T")
+
+
+def _kept(
+    store: Mapping[str, tuple[Any, T]], page: str, key: Any, make: Callable[..., T], *args: Any
+) -> tuple[Any, T]:
+    """What ``store`` kept for a model's page with the page's inputs ``key``, or
+    ``(key, make(*args))`` when they changed. A page not rendered again keeps its inputs'
+    object: no comparison then."""
+    known = store.get(page)
+    if known is None or (known[0] is not key and known[0] != key):
+        known = (key, make(*args))
+    return known
 
 
 def data_file(src_uri: str) -> str:
@@ -775,15 +790,17 @@ class Site:
             return to_json(self.export())
         entries: dict[str, tuple[Any, str]] = {}
         for view in exported(self.views):
-            known, key = cache.entries.get(view.page), keys[view.page]
-            # A page not rendered again keeps its inputs' object: no comparison then.
-            if known is None or (known[0] is not key and known[0] != key):
-                known = (key, to_json(model_entry(self, view))[:-1])
-            entries[view.page] = known
+            entries[view.page] = _kept(
+                cache.entries, view.page, keys[view.page], self._entry_text, view
+            )
         cache.entries = entries
         return models_json(
             catalog_document(self, models=[]), [text for _, text in entries.values()]
         )
+
+    def _entry_text(self, view: ModelView) -> str:
+        """A model's entry of ``models.json``, as text (without the line break)."""
+        return to_json(model_entry(self, view))[:-1]
 
     def _catalog_data(self) -> dict[str, Any]:
         """The catalog's data file; under ``mkdocs serve``, a model's row is made again
@@ -798,10 +815,9 @@ class Site:
         rows: dict[str, tuple[Any, list[Any]]] = {}
 
         def row(view: ModelView) -> list[Any]:
-            known, key = cache.rows.get(view.page), keys[view.page]
-            if known is None or (known[0] is not key and known[0] != key):
-                known = (key, catalog_row(view, href))
-            rows[view.page] = known
+            rows[view.page] = known = _kept(
+                cache.rows, view.page, keys[view.page], catalog_row, view, href
+            )
             return known[1]
 
         found = catalog_data(self.views, href, row)

@@ -21,7 +21,7 @@ from ..diagnostics import Diagnostic
 from ..readiness import AREA_TITLES, EXEMPT_ANNOTATION
 from ..views import plain_number
 from ..views.index import CATALOG_DATA, accelerator_text
-from . import svg, tables
+from . import svg
 from .escape import Md, code, escape_html, front_matter, href, html, md
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -80,8 +80,10 @@ def environment(custom_templates: str | Path | None = None) -> jinja2.Environmen
         models_list=models_list,
         scale=scale,
         not_counted=not_counted,
-        **tables.GLOBALS,
     )
+    from .tables import GLOBALS  # tables builds on this module's helpers
+
+    env.globals.update(GLOBALS)
     return env
 
 

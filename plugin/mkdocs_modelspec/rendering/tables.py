@@ -30,9 +30,10 @@ from typing import Any
 
 import jinja2
 
-from ..capacity import gigabytes, parameters_text
+from ..capacity import parameters_text
 from ..views import ModelView, plain_number
-from .escape import Md, code, href, html, md
+from . import autolink, gb, table_tools
+from .escape import Md, code, html, md
 
 #: Pages with up to this many rows in all their tables have every row in the HTML.
 INLINE_ROWS = 500
@@ -101,8 +102,6 @@ def first_rows(tables: int) -> int:
 
 def _markdown(table: Table) -> str:
     """The marker, then the table as Markdown."""
-    from . import table_tools
-
     titles = [md(c.lstrip(">")) for c in table.columns]
     rules = ["---:" if c.startswith(">") else "---" for c in table.columns]
     rows: list[Sequence[str]] = [titles, rules, *table.rows]
@@ -113,8 +112,6 @@ def _markdown(table: Table) -> str:
 def _html(table: Table, shown: list[list[str]], more: int, tables: Tables, number: int) -> str:
     """The table-tools marker (the site's script: sort, filter) on one line, then the
     table on the next: two blocks, as the Markdown tables were."""
-    from . import table_tools  # the marker the Markdown tables have too
-
     total = len(table.rows)
     marker = table_tools(
         table.placeholder,
@@ -175,17 +172,9 @@ def number(value: Any, unit: str = "", missing: str | None = None) -> str:
     return md(f"{plain_number(value)} {unit}".strip())
 
 
-def gb(value: float | None, missing: str = "—") -> str:
-    shown = gigabytes(value)
-    return shown if shown is not None else missing
-
-
 def contact(value: Any) -> str:
     """A contact: a link when it is a web address (only http and https), else text."""
-    if not value:
-        return "—"
-    target = href(value)
-    return f'<a href="{html(target)}">{md(value)}</a>' if target is not None else md(value)
+    return autolink(value) if value else "—"
 
 
 def codes(values: Iterable[Any]) -> str:
