@@ -32,7 +32,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import gc
 import json
 import math
 import os
@@ -47,6 +46,7 @@ from typing import Any
 import yaml
 from pydantic_core import from_json
 
+from . import collector
 from .capacity import Key, normalise, parse_parameters
 from .diagnostics import Code, Diagnostic, severity_of, sort_key
 from .loading import _read_at_most, display_path, in_repository
@@ -219,16 +219,9 @@ def read_observed(
     file holds: problems become diagnostics.
     """
     reader = _Reader(os.path.abspath(base) if base else None, link_key, max_file_size)
-    # As in loading: a scan of thousands of workloads makes millions of small objects,
-    # none of them cyclic; the cyclic collector would only rescan them again and again.
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    with collector.paused():  # a scan of thousands of workloads: millions of objects
         _read_all(reader, paths)
-    finally:
-        if paused:
-            gc.enable()
-    return reader.finish()
+        return reader.finish()
 
 
 def _read_all(reader: _Reader, paths: Sequence[str]) -> None:
@@ -1205,7 +1198,7 @@ _USERINFO = re.compile(r"^([a-z][a-z0-9+.-]*://)[^/@\s]*@", re.IGNORECASE)
 
 def redact(value: str) -> str:
     """A model location without the credentials a URL may carry (``s3://key:secret@b``)."""
-    return _USERINFO.sub(r"\1***@", value)
+    return _USERINFO.sub(r"\1***@", value) if "@" in value else value
 
 
 # --- normalising spellings ----------------------------------------------------------------

@@ -9,7 +9,6 @@ therefore publish the same content at the same paths.
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import json
 import multiprocessing as mp
@@ -23,7 +22,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
-from . import __version__
+from . import __version__, collector
 from .capacity import Accelerators, Capacity, assess
 from .catalog import Catalog
 from .diagnostics import Diagnostic
@@ -408,9 +407,7 @@ class Site:
 
     def _compare(self, observed: Observations) -> Report[ModelView]:
         """Each model beside the workloads linked to it (see ``drift.py``)."""
-        paused = gc.isenabled()
-        gc.disable()  # as in scoring: many small objects, none cyclic
-        try:
+        with collector.paused():  # as in scoring: many small objects, none cyclic
             report = compare(
                 ((v, v.spec.name, v.data) for v in self.views),
                 observed,
@@ -419,9 +416,6 @@ class Site:
             )
             for view in self.views:
                 view.drift = drift_section(report.models[view], report)
-        finally:
-            if paused:
-                gc.enable()
         return report
 
     @property
@@ -913,12 +907,8 @@ def score(
     table (by default, the options' one). ``kept`` holds the scores of an earlier call
     with the same options: a model whose inputs are the same keeps its own, and it is
     left holding this call's."""
-    # Scoring makes a few small objects per check and spec; as in loading, the
-    # cyclic garbage collector would only rescan the whole catalog meanwhile
-    # (measured: half the time at 10,000 specs), and nothing here is cyclic.
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    # Scoring makes a few small objects per check and spec, none cyclic.
+    with collector.paused():
         _score_all(
             views,
             catalog,
@@ -927,9 +917,6 @@ def score(
             table or Accelerators(options.accelerators),
             kept=kept,
         )
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _score_all(

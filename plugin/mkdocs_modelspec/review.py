@@ -33,7 +33,6 @@ the site's observed data is wired in; without one the output has no drift sectio
 from __future__ import annotations
 
 import dataclasses
-import gc
 import os
 import subprocess
 from collections import Counter
@@ -41,6 +40,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import collector
 from .capacity import Accelerators, Capacity, assess, gigabytes
 from .catalog import Catalog, build_catalog, ref_target
 from .diagnostics import Diagnostic
@@ -611,9 +611,7 @@ def review(
         roots.append("" if relative == "." else relative)
     base_revision = resolve(runner, repository, base, "base")
     head_revision = Revision(None) if head is None else resolve(runner, repository, head, "head")
-    paused = gc.isenabled()
-    gc.disable()  # as in loading: millions of small acyclic objects, no cycle to find
-    try:
+    with collector.paused():  # as in loading: millions of small acyclic objects
         loader = _Loader(top, roots, max_file_size)
         base_files, skipped = loader.revision(runner, base_revision.commit or "")
         if head_revision.commit is None:
@@ -634,9 +632,6 @@ def review(
             site_url=site_url,
             drift=drift,
         )
-    finally:
-        if paused:
-            gc.enable()
     found.roots = [r or "." for r in roots]
     if skipped:
         found.notes.append(
