@@ -42,7 +42,7 @@ def test_left_off_when_it_was_off(collector_on):
 
 
 def test_enabled_again_when_the_step_fails(collector_on):
-    with pytest.raises(ValueError), collector.paused():
+    with pytest.raises(ValueError, match="a step that fails"), collector.paused():
         raise ValueError("a step that fails")
     assert gc.isenabled()
 

@@ -852,8 +852,9 @@ def source(fact: Fact | None, workload: Workload) -> dict[str, Any]:
         found["line"] = fact.line if fact is not None and fact.line else workload.line
     if fact is not None:
         found["from"] = fact.origin
-        if fact.method:
-            found["method"] = fact.method
+        method = fact.method
+        if method:
+            found["method"] = method
     return found
 
 
