@@ -164,6 +164,11 @@ def test_generated_markdown_builds_with_plain_mkdocs_into_the_same_pages(
     monkeypatch.chdir(plain)
     assert main(["generate", "docs"]) == 0
     config = CONFIG.format(theme="material", nav="", options="      enabled: false")
+    # The Markdown extension, as docs/integrations.md sets it up: it keeps the address
+    # of the header's team link for MkDocs (the Markdown file is for Zensical).
+    config = config.replace(
+        "  - pymdownx.magiclink\n", "  - pymdownx.magiclink\n  - mkdocs_modelspec.markdown\n"
+    )
     config += "extra_css: [assets/modelspec/modelspec.css]\n"
     config += "extra_javascript: [assets/modelspec/modelspec.js]\n"
     (plain / "mkdocs.yml").write_text(config.replace("  - modelspec:\n      enabled: false\n", ""))

@@ -6,6 +6,7 @@ machine."""
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 import shutil
 import subprocess
@@ -130,6 +131,41 @@ def test_a_handwritten_page_gets_the_same_links_and_embeds_in_both(
     assert "full page" in text
     # The same as the plugin renders it.
     assert article(demo_site / page) == zensical
+
+
+def _targets(site: Path, page: str) -> list[str]:
+    """Where each link of a page's content leads, as a path from the site's top with
+    its query (``models/?team=search``): the same in two sites whatever the spelling."""
+    found = []
+    for link in article(site / page)[0]:
+        if re.match(r"[a-z][a-z0-9+.-]*:", link) or link.startswith("#"):
+            continue  # another site, or a place on the same page
+        path, _, query = link.split("#")[0].partition("?")
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(page), path or "."))
+        target = target.removesuffix("index.html").rstrip("/")
+        found.append(f"{target}/?{query}" if query else target)
+    return found
+
+
+def test_every_page_links_to_the_same_places_in_both(demo: Path) -> None:
+    """Zensical reads an address in raw HTML as a file relative to the Markdown file,
+    MkDocs as written: the team link on each model page's header card led to the home
+    page under Zensical (one folder up) and to the catalog under MkDocs."""
+    pages = [
+        str(p.relative_to(demo / "site-mkdocs"))
+        for p in sorted((demo / "site-mkdocs").rglob("index.html"))
+        if (demo / "site" / p.relative_to(demo / "site-mkdocs")).exists()
+    ]
+    assert len(pages) > 30
+    for page in pages:
+        assert _targets(demo / "site", page) == _targets(demo / "site-mkdocs", page), page
+    chat = "models/support-rag-chat/index.html"
+    for site in ("site", "site-mkdocs"):
+        assert "models/?team=support-assistant" in _targets(demo / site, chat)
+    markdown = (demo / "docs/models/support-rag-chat.md").read_text()
+    assert 'data-modelspec-md="index.md?team=support-assistant"' in markdown
+    assert "data-modelspec-md" not in (demo / "site" / chat).read_text()
+    assert "data-modelspec-md" not in (demo / "site-mkdocs" / chat).read_text()
 
 
 def test_a_mistake_on_a_handwritten_page_fails_a_strict_build(tmp_path: Path) -> None:

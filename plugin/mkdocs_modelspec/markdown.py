@@ -13,6 +13,14 @@ tool's configuration (``mkdocs.yml``, or ``zensical.toml``'s
     markdown_extensions:
       - mkdocs_modelspec.markdown
 
+The pages generate writes need the extension too, for one kind of link: a link in raw
+HTML to another generated page (the team on a model page's header card). No address
+there works in every tool: MkDocs keeps it as written, an address from the page's own
+(``../?team=search``); Zensical reads it as a file relative to the Markdown file and
+rewrites it, which lands one folder up with directory URLs. Generate writes the
+address and, in ``data-modelspec-md``, the Markdown file (``index.md?team=search``); the
+extension keeps the address for MkDocs and ProperDocs and the file for Zensical.
+
 Options: ``docs_dir``, the folder generate wrote into, when the tool does not say
 which page it renders (the page is then taken to sit at the top of that folder).
 A mistake (an unknown model, a section a model does not have) is logged as a
@@ -25,6 +33,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,6 +51,12 @@ log = logging.getLogger("mkdocs.plugins.modelspec")
 #: Before the fenced code and the HTML blocks are put aside (priorities 25 and 20):
 #: the embeds are HTML comments, and the rewriting knows code blocks itself.
 PRIORITY = 29
+
+#: The attribute that names, beside the address of a link in raw HTML, the Markdown
+#: file it leads to (written by ``modelspec generate``; see the module's docstring).
+MARKDOWN_HREF = "data-modelspec-md"
+# Both values are HTML-escaped by the page's writer: neither holds a double quote.
+_BOTH = re.compile(f'href="([^"]*)" {MARKDOWN_HREF}="([^"]*)"')
 
 
 class ModelSpecExtension(Extension):
@@ -72,11 +87,15 @@ class _Rewrite(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         text = "\n".join(lines)
+        if MARKDOWN_HREF in text:
+            keep = 2 if _page(self.md)[2] == "zensical" else 1
+            text = _BOTH.sub(lambda found: f'href="{found[keep]}"', text)
+            lines = text.split("\n")
         if "modelspec:" not in text:
             return lines
         from .references import rewrite_page
 
-        docs_dir, src_uri = _page(self.md)
+        docs_dir, src_uri, _ = _page(self.md)
         docs_dir = self.docs_dir or docs_dir
         site = _site(docs_dir)
         if site is None:
@@ -88,20 +107,21 @@ class _Rewrite(Preprocessor):
         return rewritten.split("\n")
 
 
-def _page(md: Markdown) -> tuple[str, str]:
-    """The docs folder and the page being rendered (relative to it), as the tool tells
-    its extensions: MkDocs and ProperDocs through their link processor, Zensical
-    through its rendering context; else ``docs`` and a page at its top."""
+def _page(md: Markdown) -> tuple[str, str, str | None]:
+    """The docs folder, the page being rendered (relative to it) and the tool, as the
+    tool tells its extensions: MkDocs and ProperDocs (``mkdocs``) through their link
+    processor, Zensical (``zensical``) through its rendering context; else ``docs``, a
+    page at its top and None."""
     if "relpath" in md.treeprocessors:  # MkDocs, ProperDocs
         processor: Any = md.treeprocessors["relpath"]
         file, config = getattr(processor, "file", None), getattr(processor, "config", None)
         if file is not None and config is not None:
-            return str(config["docs_dir"]), str(file.src_uri)
+            return str(config["docs_dir"]), str(file.src_uri), "mkdocs"
     for processor in md.preprocessors:  # Zensical
         page, config = getattr(processor, "page", None), getattr(processor, "config", None)
         if page is not None and isinstance(config, dict) and "docs_dir" in config:
-            return str(config["docs_dir"]), str(page.path).replace(os.sep, "/")
-    return "docs", "index.md"
+            return str(config["docs_dir"]), str(page.path).replace(os.sep, "/"), "zensical"
+    return "docs", "index.md", None
 
 
 _SITES: dict[str, tuple[tuple[int, int] | None, Site | None]] = {}

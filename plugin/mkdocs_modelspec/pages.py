@@ -731,6 +731,7 @@ class Site:
             page=model_page(view, self.catalog, self.by_spec),
             graph=neighbourhood(view, self.catalog, self.by_spec, self._href),
             link_to=self._link_to,
+            markdown_links=self.options.markdown_links,
             downloads=self.downloads(view),
             referenced=referenced,
             history=self.history.of(view.spec),

@@ -13,11 +13,13 @@ import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import jinja2
 
 from ..capacity import gigabytes, parameters_text
 from ..diagnostics import Diagnostic
+from ..markdown import MARKDOWN_HREF
 from ..readiness import AREA_TITLES, EXEMPT_ANNOTATION
 from ..views import plain_number
 from ..views.index import CATALOG_DATA, accelerator_text
@@ -248,11 +250,18 @@ def _inline(shown: Any) -> str:
     return str(html(shown.text))
 
 
-def header_block(page: Any, link_to: Any) -> Md:
+def header_block(page: Any, link_to: Any, markdown_links: bool = False) -> Md:
     """The top of a model page: who owns it, where it runs, what it runs on at minimum
     and maximum scale, how ready it is, its problems and its links. Material's grid
     cards (a plain list in other themes), raw HTML on one line: ``link_to(page,
-    fragment, query)`` gives the address of another generated page from this one."""
+    fragment, query)`` gives the address of another generated page from this one.
+
+    With ``markdown_links`` (``modelspec generate``: another tool builds the page),
+    a link to another generated page also names its Markdown file, in
+    ``data-modelspec-md``. No address in raw HTML works in every tool: MkDocs keeps it
+    as written, an address from the page's own; Zensical reads it as a file relative to
+    the Markdown file, one folder up with directory URLs. The Markdown extension keeps
+    the one the tool building the page needs (see ``markdown.py``)."""
     h = page.header
     view = page.view
 
@@ -261,6 +270,13 @@ def header_block(page: Any, link_to: Any) -> Md:
 
     def link(text: Any, url: str | None) -> str:
         return f'<a href="{html(url)}">{html(text)}</a>' if url else str(html(text))
+
+    def page_link(text: Any, target: str, query: dict[str, str]) -> str:
+        url = link_to(target, query=query)
+        if not markdown_links:
+            return link(text, url)
+        markdown_file = f"{target}?{urlencode(query)}"
+        return f'<a href="{html(url)}" {MARKDOWN_HREF}="{html(markdown_file)}">{html(text)}</a>'
 
     def web(text: str) -> str:
         target = href(text)
@@ -273,7 +289,7 @@ def header_block(page: Any, link_to: Any) -> Md:
 
     owner = [
         value(h.owner) if h.owner is None else f"<strong>{web(h.owner)}</strong>",
-        "team " + link(h.team, link_to("index.md", query={"team": h.team}))
+        "team " + page_link(h.team, "index.md", {"team": h.team})
         if h.team
         else "team <em>not declared</em>",
         "contact " + web(h.contact) if h.contact else "contact <em>not declared</em>",
