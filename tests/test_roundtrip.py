@@ -377,6 +377,28 @@ def test_tricky_values_show_as_written() -> None:
     assert "<em>declared empty</em>" in page  # postprocess.steps: []
 
 
+@pytest.mark.parametrize(
+    ("text", "alike"),
+    [
+        ("port: 8080\nshare: 0.5\nlimit: -3\nname: chat-00245\nversion: v1.50\n", True),
+        ("count: 2.0\ncost: 12345.678901234\nwhen: 2025-06-10\n", True),
+        ("share: 0.50\n", False),
+        ("rate: 1.0e-5\n", False),
+        ("count: +4\n", False),
+        ("port: 0x1F90\n", False),
+        ("tiny: 0.000001\n", False),  # printed from its value as 1e-06 by str()
+        ("steps: [1, 2.50]\n", False),
+        ("description: costs 0.50 a call  # a number in a text counts too\n", False),
+    ],
+)
+def test_numbers_as_written_are_read_again_only_when_they_differ(text: str, alike: bool) -> None:
+    """A spec whose numbers all read as the pages print them skips reading its numbers
+    as written (the roundtrip tests above see any number it would get wrong)."""
+    from mkdocs_modelspec.views import printed_alike
+
+    assert printed_alike(text) is alike
+
+
 # --- models.json and the pages' roll-ups agree ----------------------------------------------
 
 

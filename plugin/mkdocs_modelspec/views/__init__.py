@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..catalog import Catalog
 from ..loading import SpecFile
 from ..names import is_plain, slugify
-from ..yamlread import written_numbers
+from ..yamlread import resolve_plain, written_numbers
 
 __all__ = ["ModelView", "Sources", "by_name", "model_views", "slugify"]
 
@@ -168,6 +168,30 @@ def plain_number(value: float, written: str | None = None) -> str:
 #: Powers of ten up to which a number is written out in positional notation.
 _POSITIONAL_UP_TO = 24
 
+#: A word of a YAML text that may be a number (as a plain scalar writes one: it never
+#: starts inside another word).
+_NUMBER_WORD = re.compile(r"(?<![0-9A-Za-z_.:+-])[-+]?[.0-9][0-9A-Za-z_.:+-]*")
+
+
+def printed_alike(text: str) -> bool:
+    """Whether every number a YAML text may hold is written as the pages print it from
+    its value anyway (``8080``, ``0.5``; not ``0.50``, ``1e3`` or ``+4``).
+
+    Then the numbers as written (:func:`~mkdocs_modelspec.yamlread.written_numbers`,
+    which reads the text again, event by event: half a millisecond a spec) add
+    nothing. Every word that could be a number counts, in a string or a comment too:
+    one there only sends the text the slow way."""
+    return all(_word_alike(word) for word in set(_NUMBER_WORD.findall(text)))
+
+
+@functools.lru_cache(maxsize=4096)  # the same words come back in spec after spec
+def _word_alike(word: str) -> bool:
+    value = resolve_plain(word)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return True  # not a number
+    # A port is shown as written, else as str(value); other numbers by plain_number.
+    return word == str(value) and plain_number(value, word) == plain_number(value)
+
 
 @dataclass(eq=False)
 class ModelView:
@@ -195,8 +219,12 @@ class ModelView:
 
     @functools.cached_property
     def written(self) -> dict[tuple[str | int, ...], str]:
-        """Each number of the spec as its author wrote it, by path (``1.0e-5``)."""
-        return written_numbers(self.spec.source) if self.spec.source else {}
+        """Each number of the spec as its author wrote it, by path (``1.0e-5``); empty
+        when every number reads as the pages print it from its value anyway."""
+        source = self.spec.source
+        if not source or printed_alike(source):
+            return {}
+        return written_numbers(source)
 
     @property
     def valid(self) -> bool:
