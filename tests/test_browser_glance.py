@@ -74,7 +74,7 @@ def spec(model: dict[str, Any], path: str) -> Any:
 
 
 # Tables of the page's article: which header cells lie beyond what can be seen, and
-# whether such a table scrolls sideways with its first column kept in view.
+# whether such a table scrolls sideways with its first column kept in view, and says so.
 _TABLES = """() => {
   const found = [];
   for (const table of document.querySelectorAll("article table")) {
@@ -88,7 +88,11 @@ _TABLES = """() => {
       }
     }
     const edge = box ? Math.min(window.innerWidth, box.getBoundingClientRect().right) : window.innerWidth;
+    /* the line above the table (Material wraps each table in a scrolling box) */
+    const before = (table.closest(".md-typeset__scrollwrap") || table).previousElementSibling;
     found.push({
+      hint: !!before && before.matches(".modelspec-scroll-hint") && before.offsetParent !== null
+            && before.textContent.includes("sideways"),
       first: heads.length ? heads[0].textContent.trim() : "",
       hidden: heads.filter(th => th.getBoundingClientRect().right > edge + 1)
                    .map(th => th.textContent.trim()),
@@ -118,9 +122,11 @@ def test_every_page_type_reads_at_both_widths(browser, base_url, models, width) 
         page.wait_for_load_state("networkidle")
         assert errors == [], (url, errors)
         for table in page.evaluate(_TABLES):
-            # A column out of view only when its table scrolls and keeps its first
-            # column (the model) in view.
-            assert not table["hidden"] or (table["scrolls"] and table["sticky"]), (url, table)
+            # A column out of view only when its table scrolls, keeps its first
+            # column (the model) in view and says that it scrolls.
+            assert not table["hidden"] or (
+                table["scrolls"] and table["sticky"] and table["hint"]
+            ), (url, table)
         for path, lines in page.evaluate(_PATH_LINES):
             # A spec path breaks after "/" or "-" at most, never between two letters.
             assert lines <= 1 + len(re.findall(r"[/-]", path)), (url, path, lines)

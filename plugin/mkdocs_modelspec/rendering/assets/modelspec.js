@@ -14,7 +14,8 @@
      every model from it (the page's HTML holds the first rows), with a drop-down per
      facet, and keeps the view in the page's address (?team=search&q=nvidia&sort=-level)
      so that a filtered view can be shared.
-   - A wide table says that it scrolls sideways; its first column stays in view (CSS).
+   - A wide table (one with tools, or any on a model page) says that it scrolls
+     sideways; its first column stays in view (CSS).
    - A link to a line of a folded source listing (#L12) unfolds it. */
 (function () {
   "use strict";
@@ -49,6 +50,8 @@
 
   /* A wide table says so, once it is laid out: which of its columns are out of view. */
   function hintScroll(table) {
+    if (table.getAttribute("data-modelspec-hint")) return;
+    table.setAttribute("data-modelspec-hint", "1");
     var box = table.closest(".md-typeset__scrollwrap") || table;
     var hint = element("p", "modelspec-scroll-hint");
     hint.hidden = true;
@@ -505,6 +508,10 @@
 
   function run() {
     Array.prototype.forEach.call(document.querySelectorAll(".modelspec-table-tools"), enhance);
+    /* The other tables of a model page (fields, declared vs running) say so too. */
+    if (document.querySelector(".modelspec-header, .modelspec-wide")) {
+      Array.prototype.forEach.call(document.querySelectorAll(".md-typeset table"), hintScroll);
+    }
     unfold();
   }
 
