@@ -30,7 +30,7 @@ from mkdocs_modelspec.loading import load_roots
 from mkdocs_modelspec.observed import Observations, read_observed
 from mkdocs_modelspec.pages import Options, Site
 
-from conftest import FIXTURES, ROOT, md_links
+from conftest import FIXTURES, ROOT, md_links, pipe_rows
 from sites import build, make_site
 
 GOLDEN = Path(__file__).parent / "golden" / "drift"
@@ -345,7 +345,7 @@ def test_model_pages_drift_page_catalog_and_models_json_agree() -> None:
         model_section = section(pages[f"models/{view.slug}.md"])
         fields = [f for f in observed["fields"] if f["verdict"] == "drift"]
         # The model page: its summary counts the same drifting fields, row by row.
-        assert model_section.count("| **drift** |") == len(fields), name
+        assert pipe_rows(model_section).count("| <strong>drift</strong> |") == len(fields), name
         if observed["status"] == "not seen":
             assert "**Not seen running.**" in model_section
             assert (

@@ -132,3 +132,38 @@ def _rows(table: str) -> list[str]:
 
     body = table.split("<tbody>", 1)[1]
     return [line.strip() for line in pipe_rows(body).split("\n") if line.startswith("|")]
+
+
+def test_the_search_index_reads_each_cell_of_the_tables_built_in_python_as_words(
+    demo_site: Path,
+) -> None:
+    """The overview tables and the drift tables are one line of HTML each: cells written
+    without a space between them made one word of two values in the search index
+    (``support-rag-chatsupport-assistant-ml``), and a search for either found nothing."""
+    import html
+    import itertools
+    import re
+
+    docs = json.loads((demo_site / "search/search_index.json").read_text())["docs"]
+    text = {}
+    for entry in docs:
+        page = entry["location"].split("#")[0]
+        text[page] = text.get(page, "") + " " + html.unescape(re.sub(r"<[^>]+>", "", entry["text"]))
+    checked = 0
+    for page in ("models/ownership/", "models/governance/", "models/support-rag-chat/"):
+        built = (demo_site / page / "index.html").read_text()
+        for block in re.findall(r'<div class="modelspec-rows">(.*?)</table>', built):
+            for row in re.findall(r"<tr>(.*?)</tr>", block):
+                cells = [
+                    " ".join(html.unescape(re.sub(r"<[^>]+>", "", c)).split())
+                    for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row)
+                ]
+                for left, right in itertools.pairwise(cells):
+                    if left and right:
+                        assert f"{left} {right}" in " ".join(text[page].split()), (
+                            page,
+                            left,
+                            right,
+                        )
+                        checked += 1
+    assert checked > 100

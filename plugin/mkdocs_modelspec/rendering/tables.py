@@ -119,12 +119,14 @@ def _html(table: Table, shown: list[list[str]], more: int, tables: Tables, numbe
         rows_from=(tables.data, number, total) if more else None,
     )
     align = [' style="text-align: right;"' if c.startswith(">") else "" for c in table.columns]
-    head = "".join(
+    # A space between cells (a browser shows none): the search index reads the page's
+    # text, and cells joined without one made one word of two values.
+    head = " ".join(
         f"<th{a}>{md(c.lstrip('>'))}</th>" for a, c in zip(align, table.columns, strict=True)
     )
-    body = "".join(
+    body = " ".join(
         "<tr>"
-        + "".join(f"<td{a}>{cell}</td>" for a, cell in zip(align, row, strict=True))
+        + " ".join(f"<td{a}>{cell}</td>" for a, cell in zip(align, row, strict=True))
         + "</tr>"
         for row in shown
     )
@@ -135,7 +137,7 @@ def _html(table: Table, shown: list[list[str]], more: int, tables: Tables, numbe
         else ""
     )
     return (
-        f"{marker}\n\n{BLOCK}<table><thead><tr>{head}</tr></thead>"
+        f"{marker}\n\n{BLOCK}<table><thead><tr>{head}</tr></thead> "
         f"<tbody>{body}</tbody></table>{note}</div>"
     )
 
@@ -500,9 +502,54 @@ def model_links(context: Any, views: Sequence[ModelView], fragment: str = "") ->
     return Md(f"{BLOCK}<p>{links}</p></div>")
 
 
+_DRIFT_COLUMNS = " ".join(
+    f"<th>{title}</th>"
+    for title in ("Field", "Verdict", "Declared", "Running", "Source · confidence")
+)
+
+
+def drift_table(workload: Any) -> Md:
+    """One workload's compared fields on a model page ("Declared vs running"), as one
+    line of HTML that Markdown never reads: a table of about fourteen rows on every
+    model page of a site with observed data, which MkDocs converted cell by cell.
+
+    ``workload`` is a :class:`~..views.drift.WorkloadSection`. No cell links anywhere,
+    so the same HTML serves every tool that builds the pages."""
+    file = (workload.workload.where or "").rsplit(":", 1)[0]
+    rows = []
+    for row in workload.rows:
+        found = row.evidence
+        verdict = "<strong>drift</strong>" if row.verdict == "drift" else str(md(row.verdict))
+        declared = str(md(row.declared)) if row.declared is not None else em("not declared")
+        running = str(md(row.observed)) if row.observed is not None else "—"
+        if row.note:
+            running += f" ({md(row.note)})"
+        source = "no fact"
+        if found.origin:
+            source = str(code(found.origin))
+            if found.where and file and found.where.startswith(file + ":"):
+                source += f", line {md(found.where[len(file) + 1 :].split(':')[0])}"
+            elif found.where:
+                source += f" at {code(found.where)}"
+            source += f" · {md(found.confidence)}"
+            if found.observed:
+                source += f" · {md(found.observed)}"
+            if found.stale:
+                source += " · <strong>stale</strong>"
+        rows.append(
+            f"<tr><td>{md(row.label)}</td> <td>{verdict}</td> <td>{declared}</td> "
+            f"<td>{running}</td> <td>{source}</td></tr>"
+        )
+    return Md(  # spaces between cells, for the search index (see _html)
+        f"{BLOCK}<table><thead><tr>{_DRIFT_COLUMNS}</tr></thead> "
+        f"<tbody>{' '.join(rows)}</tbody></table></div>"
+    )
+
+
 GLOBALS = {
     function.__name__: function
     for function in (
+        drift_table,
         hardware_table,
         estimates_table,
         gaps_table,
