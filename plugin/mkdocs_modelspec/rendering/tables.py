@@ -5,6 +5,7 @@ row per model. As Markdown, 10,000 rows cost MkDocs seconds on every rebuild (Py
 Markdown reads each cell for links and emphasis, then MkDocs' search indexes every
 row), and a browser seconds to lay out. Built here, each table is one line of HTML
 that Markdown never reads (the plugin sets it aside, as it does a source listing).
+A model page's "Declared vs running" table is built here too (:func:`drift_table`).
 
 A template places a table with a function of this module (``{{ pii_table(page) }}``);
 :meth:`Tables.finish` then writes them into the page. A page of up to
