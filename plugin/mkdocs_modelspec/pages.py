@@ -686,17 +686,16 @@ class Site:
         # Under mkdocs serve, a part whose drawing did not change is not drawn again
         # (an edit changes the parts that show the model, not the hundreds of others).
         kept = self.cache.graphs if self.cache is not None else {}
-        made: dict[str, tuple[Any, Page]] = {}
-        for path, graph in parts:
-            known = kept.get(path)
-            if known is None or known[0] != graph:
-                text = render(self.env, "graph_part.md.jinja", graph=graph)
-                known = (graph, Page(self.prefix + path, graph.title, text, listed=False))
-            made[path] = known
-            pages.append(known[1])
+        made = {
+            path: _kept(kept, path, graph, self._graph_part, path, graph) for path, graph in parts
+        }
         if self.cache is not None:
             self.cache.graphs = made
-        return pages
+        return pages + [page for _, page in made.values()]
+
+    def _graph_part(self, path: str, graph: Any) -> Page:
+        text = render(self.env, "graph_part.md.jinja", graph=graph)
+        return Page(self.prefix + path, graph.title, text, listed=False)
 
     def _overview(self, name: str) -> Any:
         """What the template of the overview page ``name`` shows (not the graph's)."""

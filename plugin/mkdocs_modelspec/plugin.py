@@ -328,7 +328,7 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
         if blocks:
             _anchors(blocks, page)
             # The tables now, for the search index; the listing and the graphs after it.
-            html_text = _put_back(html_text, blocks, tables.BLOCK)
+            html_text = _put_back(html_text, blocks, of_tables=True)
         # The toc extension unescapes heading text into the table of contents, which
         # themes (and the search index) then print as HTML. A heading of a generated
         # page can hold text from a spec: escape it again there.
@@ -371,7 +371,7 @@ class ModelSpecPlugin(BasePlugin[ModelSpecConfig]):
             # The listing and the graphs are out of the search index anyway
             # (data-search-exclude); put back now, the search plugins do not parse them:
             # a fifth of the time Material's search spent on a model page.
-            page.content = _put_back(page.content, blocks)
+            page.content = _put_back(page.content, blocks, of_tables=False)
         return None
 
     def _nav_models(self, nav: Navigation, files: Files) -> None:
@@ -458,11 +458,11 @@ def _anchors(blocks: list[str], page: Page) -> None:
         anchors.update(unescape(found) for block in blocks for found in _ID.findall(block))
 
 
-def _put_back(html_text: str, blocks: list[str], kind: str = "") -> str:
-    """The blocks :func:`_set_aside` took out (those that start with ``kind``), back
-    in the page's HTML."""
+def _put_back(html_text: str, blocks: list[str], *, of_tables: bool) -> str:
+    """The blocks :func:`_set_aside` took out, back in the page's HTML: the tables, or
+    the others (listings, graphs)."""
     for number, block in enumerate(blocks):
-        if block.startswith(kind):
+        if block.startswith(tables.BLOCK) == of_tables:
             html_text = html_text.replace(_PLACEHOLDER.format(number), block, 1)
     return html_text
 

@@ -119,28 +119,28 @@ def _html(table: Table, shown: list[list[str]], more: int, tables: Tables, numbe
         rows=total,
         rows_from=(tables.data, number, total) if more else None,
     )
-    align = [' style="text-align: right;"' if c.startswith(">") else "" for c in table.columns]
-    # A space between cells (a browser shows none): the search index reads the page's
-    # text, and cells joined without one made one word of two values.
-    head = " ".join(
-        f"<th{a}>{md(c.lstrip('>'))}</th>" for a, c in zip(align, table.columns, strict=True)
-    )
-    body = " ".join(
-        "<tr>"
-        + " ".join(f"<td{a}>{cell}</td>" for a, cell in zip(align, row, strict=True))
-        + "</tr>"
-        for row in shown
-    )
     note = (
         f'<p class="modelspec-rows-note">The first {len(shown):,} of {total:,} rows; the '
         "page's script adds the others.</p>"
         if more
         else ""
     )
-    return (
-        f"{marker}\n\n{BLOCK}<table><thead><tr>{head}</tr></thead> "
-        f"<tbody>{body}</tbody></table>{note}</div>"
+    return f"{marker}\n\n{BLOCK}{_table(table.columns, shown)}{note}</div>"
+
+
+def _table(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """A ``<table>`` on one line: column titles (``>`` first: aligned right) as text,
+    cells as HTML. A space between cells and rows (a browser shows none): the search
+    index reads the page's text, and cells joined without one made one word of two."""
+    align = [' style="text-align: right;"' if c.startswith(">") else "" for c in columns]
+    head = " ".join(f"<th{a}>{md(c.lstrip('>'))}</th>" for a, c in zip(align, columns, strict=True))
+    body = " ".join(
+        "<tr>"
+        + " ".join(f"<td{a}>{cell}</td>" for a, cell in zip(align, row, strict=True))
+        + "</tr>"
+        for row in rows
     )
+    return f"<table><thead><tr>{head}</tr></thead> <tbody>{body}</tbody></table>"
 
 
 # --- cells ---------------------------------------------------------------------------
@@ -503,10 +503,7 @@ def model_links(context: Any, views: Sequence[ModelView], fragment: str = "") ->
     return Md(f"{BLOCK}<p>{links}</p></div>")
 
 
-_DRIFT_COLUMNS = " ".join(
-    f"<th>{title}</th>"
-    for title in ("Field", "Verdict", "Declared", "Running", "Source · confidence")
-)
+_DRIFT_COLUMNS = ("Field", "Verdict", "Declared", "Running", "Source · confidence")
 
 
 def drift_table(workload: Any) -> Md:
@@ -537,14 +534,8 @@ def drift_table(workload: Any) -> Md:
                 source += f" · {md(found.observed)}"
             if found.stale:
                 source += " · <strong>stale</strong>"
-        rows.append(
-            f"<tr><td>{md(row.label)}</td> <td>{verdict}</td> <td>{declared}</td> "
-            f"<td>{running}</td> <td>{source}</td></tr>"
-        )
-    return Md(  # spaces between cells, for the search index (see _html)
-        f"{BLOCK}<table><thead><tr>{_DRIFT_COLUMNS}</tr></thead> "
-        f"<tbody>{' '.join(rows)}</tbody></table></div>"
-    )
+        rows.append([str(md(row.label)), verdict, declared, running, source])
+    return Md(f"{BLOCK}{_table(_DRIFT_COLUMNS, rows)}</div>")
 
 
 GLOBALS = {
